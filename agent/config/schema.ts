@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { duration, listenAddress, logLevel, secret } from "../../shared/config/schema-helpers.ts";
+import { agentId, labels } from "../../shared/protocol/primitives.ts";
+
+export const DEFAULT_AGENT_LISTEN = "127.0.0.1:9471";
+export const DEFAULT_HUB_URL = "http://127.0.0.1:9470";
+
+const systemCollector = z.strictObject({
+  enabled: z.boolean().default(true),
+  interval: duration({ min: "1s" }).default(10_000),
+  timeout: duration({ min: "100ms" }).default(5_000),
+  /** Filesystem types never reported (pseudo and container overlay filesystems). */
+  excludeFsTypes: z
+    .array(z.string())
+    .default([
+      "tmpfs",
+      "devtmpfs",
+      "overlay",
+      "squashfs",
+      "proc",
+      "sysfs",
+      "cgroup",
+      "cgroup2",
+      "nsfs",
+      "fuse.lxcfs",
+      "autofs",
+      "tracefs",
+      "debugfs",
+    ]),
+  /** Mount point prefixes never reported. */
+  excludeMountPrefixes: z
+    .array(z.string())
+    .default(["/proc", "/sys", "/dev", "/run/user", "/var/lib/docker", "/var/lib/containerd", "/snap"]),
+});
+
+/** The agent's configuration file (YAML). Every key is optional; unknown keys are errors. */
+export const agentConfigSchema = z.strictObject({
+  agent: z
+    .strictObject({
+      /** Stable id shown by the hub; defaults to the hostname at first start, then kept in the database. */
+      id: agentId.optional(),
+      labels: labels.default({}),
+    })
+    .prefault({}),
+  /** Where the agent keeps agent.sqlite (WAL). */
+  dataDir: z.string().min(1).default("./data"),
+  /** Address of the agent's own HTTP server (/healthz, /readyz). */
+  listen: listenAddress.prefault(DEFAULT_AGENT_LISTEN),
+  hub: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).default(DEFAULT_HUB_URL),
+      /** Bearer token the hub accepts for this agent. */
+      token: secret.optional(),
+      pushInterval: duration({ min: "1s" }).default(10_000),
+      timeout: duration({ min: "100ms" }).default(10_000),
+      /** Backoff after a failed push: doubles from `retryInitial` up to `retryMax`, with jitter. */
+      retryInitial: duration({ min: "10ms" }).default(1_000),
+      retryMax: duration({ min: "100ms" }).default(60_000),
+    })
+    .prefault({}),
+  collectors: z.strictObject({ system: systemCollector.prefault({}) }).prefault({}),
+  log: z.strictObject({ level: logLevel.default("info") }).prefault({}),
+});
+
+export type AgentConfigInput = z.input<typeof agentConfigSchema>;

@@ -1,0 +1,61 @@
+import { Secret } from "../config/secret.ts";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Keys whose values are never written, whatever they hold. */
+const SECRET_KEY = /(token|password|passwd|secret|authorization|cookie|api[-_]?key|signature|credential)/i;
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Logger;
+}
+
+export interface LoggerOptions {
+  component: string;
+  level?: LogLevel;
+  /** Defaults to stdout; journald takes one JSON object per line. */
+  write?: (line: string) => void;
+  now?: () => Date;
+}
+
+/** JSON lines: `{"time","level","component","msg",...fields}`. Secrets are redacted by type and by key. */
+export function createLogger(opts: LoggerOptions, bound: Record<string, unknown> = {}): Logger {
+  const min = RANK[opts.level ?? "info"];
+  const write = opts.write ?? ((line: string) => process.stdout.write(line));
+  const now = opts.now ?? (() => new Date());
+  const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (RANK[level] < min) return;
+    const record = { time: now().toISOString(), level, component: opts.component, msg, ...bound, ...fields };
+    write(`${JSON.stringify(record, redactor)}\n`);
+  };
+  return {
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+    child: (fields) => createLogger(opts, { ...bound, ...fields }),
+  };
+}
+
+function redactor(this: unknown, key: string, value: unknown): unknown {
+  if (value instanceof Secret) return "[redacted]";
+  if (key !== "" && SECRET_KEY.test(key) && value !== null && value !== undefined && typeof value !== "boolean") return "[redacted]";
+  if (value instanceof Error) {
+    const e = value as Error & { code?: unknown; cause?: unknown };
+    return {
+      name: e.name,
+      message: e.message,
+      ...(e.code !== undefined ? { code: e.code } : {}),
+      ...(e.cause !== undefined ? { cause: e.cause } : {}),
+    };
+  }
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+/** A logger that drops everything, for tests and library use. */
+export const silentLogger: Logger = createLogger({ component: "silent", level: "error", write: () => {} });
