@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SecretRef } from "./secret.ts";
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Parses "500ms", "30s", "5m", "1h", "7d"; a bare number means seconds. Returns milliseconds or null. */
@@ -9,7 +9,7 @@ export function parseDuration(text: string | number): number | null {
   if (typeof text === "number") return Number.isFinite(text) && text >= 0 ? Math.round(text * 1000) : null;
   const m = DURATION.exec(text.trim());
   if (!m) return null;
-  return Math.round(Number(m[1]) * (UNIT_MS[m[2] as string] ?? Number.NaN));
+  return Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? "s"] ?? Number.NaN));
 }
 
 /** A duration in config, as milliseconds after parsing. */
@@ -43,12 +43,14 @@ export const secret = z.union([
   z.strictObject({ file: z.string().min(1) }).transform((v) => new SecretRef("file", v.file)),
 ]);
 
-/** `host:port` or a port alone. */
-export const listenAddress = z.string().transform((value, ctx) => {
-  const m = /^(?:(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9.-]+):)?(\d{1,5})$/.exec(value.trim());
+const LISTEN_EXPECTED = 'expected "host:port" such as "127.0.0.1:9470"';
+
+/** `host:port` or a port alone (a YAML number, as in `listen: 9470`, is a port). */
+export const listenAddress = z.union([z.string(), z.number()], { error: LISTEN_EXPECTED }).transform((value, ctx) => {
+  const m = /^(?:(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9.-]+):)?(\d{1,5})$/.exec(String(value).trim());
   const port = m ? Number(m[2]) : Number.NaN;
   if (!m || port > 65535) {
-    ctx.addIssue({ code: "custom", message: 'expected "host:port" such as "127.0.0.1:9470"', input: value });
+    ctx.addIssue({ code: "custom", message: LISTEN_EXPECTED, input: value });
     return z.NEVER;
   }
   const host = (m[1] ?? "127.0.0.1").replace(/^\[|\]$/g, "");

@@ -29,8 +29,17 @@ export function createLogger(opts: LoggerOptions, bound: Record<string, unknown>
   const now = opts.now ?? (() => new Date());
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[level] < min) return;
-    const record = { time: now().toISOString(), level, component: opts.component, msg, ...bound, ...fields };
-    write(`${JSON.stringify(record, redactor)}\n`);
+    const head = { time: now().toISOString(), level, component: opts.component, msg };
+    // Fields cannot rewrite when a line was written, its level or its message (a child may refine `component`).
+    const record = { ...head, ...bound, ...fields, time: head.time, level, msg };
+    let line: string;
+    try {
+      line = JSON.stringify(record, redactor);
+    } catch (err) {
+      // A cyclic or otherwise unserialisable field must not turn a log call into a crash.
+      line = JSON.stringify({ ...head, logError: `fields not serialisable: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    write(`${line}\n`);
   };
   return {
     debug: (m, f) => emit("debug", m, f),

@@ -32,6 +32,10 @@ export function describeValue(value: unknown): string {
 
 function messageFor(issue: z.core.$ZodIssue): string {
   const input = "input" in issue ? issue.input : undefined;
+  // A schema's own message (zod's defaults all start with "Invalid") says it best.
+  if (issue.code !== "unrecognized_keys" && !issue.message.startsWith("Invalid")) {
+    return input === undefined ? issue.message : `${issue.message}, got ${describeValue(input)}`;
+  }
   switch (issue.code) {
     case "invalid_type":
       return input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describeValue(input)}`;

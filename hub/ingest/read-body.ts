@@ -1,0 +1,60 @@
+import { gunzipSync } from "node:zlib";
+import { ApiError } from "../../shared/http/api-error.ts";
+
+export interface BodyLimits {
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
+}
+
+/**
+ * Reads a request body within limits: the raw size first (Content-Length, then the bytes actually
+ * read), then, for gzip, the decompressed size, so a small compressed bomb cannot exhaust memory.
+ */
+export async function readJsonBody(req: Request, limits: BodyLimits): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limits.maxBodyBytes) throw tooLarge(declared, limits.maxBodyBytes);
+  const raw = await readCapped(req, limits.maxBodyBytes);
+  const encoding = (req.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  let bytes: Buffer;
+  if (encoding === "gzip" || encoding === "x-gzip") {
+    try {
+      bytes = gunzipSync(raw, { maxOutputLength: limits.maxDecompressedBytes });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+        throw new ApiError(413, "INGEST_TOO_LARGE", `the decompressed body exceeds ${limits.maxDecompressedBytes} bytes`);
+      }
+      throw new ApiError(400, "INGEST_BAD_ENCODING", `the body is not valid gzip: ${(err as Error).message}`);
+    }
+  } else if (encoding === "identity") {
+    bytes = raw;
+  } else {
+    throw new ApiError(415, "INGEST_BAD_ENCODING", `unsupported Content-Encoding "${encoding}" (use gzip or none)`);
+  }
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (err) {
+    throw new ApiError(400, "INGEST_BAD_JSON", `the body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+async function readCapped(req: Request, max: number): Promise<Buffer> {
+  if (!req.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel();
+      throw tooLarge(total, max);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(size: number, max: number): ApiError {
+  return new ApiError(413, "INGEST_TOO_LARGE", `the body (${size}+ bytes) exceeds the limit of ${max} bytes`);
+}

@@ -1,0 +1,218 @@
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { createHubApp } from "../../hub/app.ts";
+import { loadHubConfig } from "../../hub/config/load.ts";
+import { HubStore } from "../../hub/store/hub-store.ts";
+import { silentLogger } from "../../shared/log/logger.ts";
+import { batchEnvelope, gzipJson } from "../support/batches.ts";
+import { useTempDirs } from "../support/temp-dir.ts";
+
+const tempDir = useTempDirs();
+const NOW = 1_790_000_005_000;
+
+function makeHub(env: Record<string, string> = {}) {
+  const { config } = loadHubConfig({ configFile: undefined, env });
+  const store = new HubStore(join(tempDir(), "hub.sqlite"));
+  const app = createHubApp({ store, config, logger: silentLogger, version: "test", now: () => NOW });
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    app.request("/api/v1/ingest", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+  const sampleRows = () => store.db.prepare("SELECT COUNT(*) FROM samples").pluck().get() as number;
+  return { app, store, post, sampleRows };
+}
+
+describe("POST /api/v1/ingest", () => {
+  it("stores a gzip batch and acknowledges its sequence", async () => {
+    const { post, sampleRows } = makeHub();
+    const res = await post(
+      gzipJson(
+        batchEnvelope({
+          sequence: 7,
+          samples: [
+            { name: "vigil_load1", value: 1.25 },
+            { name: "vigil_load5", value: 0.75 },
+          ],
+        }),
+      ),
+      {
+        "content-encoding": "gzip",
+      },
+    );
+    expect(res.status).toBe(200);
+    const ack = (await res.json()) as { kind: string; payload: Record<string, unknown> };
+    expect(ack.kind).toBe("ingest_ack");
+    expect(ack.payload).toEqual({ agentId: "gpu-box", bootId: "boot-1", sequence: 7, duplicate: false, storedSamples: 2, storedStates: 0 });
+    expect(sampleRows()).toBe(2);
+  });
+
+  it("acknowledges a resent batch as a duplicate and stores nothing twice", async () => {
+    const { post, sampleRows } = makeHub();
+    const body = JSON.stringify(batchEnvelope({ sequence: 3 }));
+    expect((await post(body)).status).toBe(200);
+    const again = await post(body);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { payload: { duplicate: boolean } }).payload.duplicate).toBe(true);
+    expect(sampleRows()).toBe(1);
+  });
+
+  it("treats the same sequence from another boot as a new batch", async () => {
+    const { post, sampleRows } = makeHub();
+    await post(JSON.stringify(batchEnvelope({ sequence: 1, bootId: "boot-1", timestamp: 1 })));
+    await post(JSON.stringify(batchEnvelope({ sequence: 1, bootId: "boot-2", timestamp: 2 })));
+    expect(sampleRows()).toBe(2);
+  });
+
+  it("keeps the newest value as latest when batches arrive out of order", async () => {
+    const { post, app } = makeHub();
+    await post(JSON.stringify(batchEnvelope({ sequence: 2, timestamp: 2000, samples: [{ name: "vigil_load1", value: 2 }] })));
+    await post(JSON.stringify(batchEnvelope({ sequence: 1, timestamp: 1000, samples: [{ name: "vigil_load1", value: 1 }] })));
+    const latest = (await (await app.request("/api/v1/hosts/gpu-box/latest")).json()) as {
+      samples: Array<{ value: number; timestamp: number }>;
+    };
+    expect(latest.samples).toEqual([{ name: "vigil_load1", labels: {}, timestamp: 2000, value: 2 }]);
+  });
+
+  it("refuses a schema violation with the field path, and writes nothing", async () => {
+    const { post, sampleRows, store } = makeHub();
+    const bad = batchEnvelope({
+      samples: [
+        { name: "vigil_load1", value: 1 },
+        { name: "vigil_load5", value: 2 },
+        { name: "vigil_load15", value: "high" },
+      ],
+    });
+    const res = await post(JSON.stringify(bad));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; field: string; message: string } };
+    expect(body.error.code).toBe("INGEST_SCHEMA");
+    expect(body.error.field).toBe("payload.samples[2].value");
+    expect(body.error.message).toContain('payload.samples[2].value: must be a finite number, got the string "high"');
+    expect(sampleRows()).toBe(0);
+    expect(store.listHosts(NOW, 3)).toEqual([]);
+  });
+
+  it("refuses malformed JSON, bad gzip and unknown encodings", async () => {
+    const { post } = makeHub();
+    const json = await post("{not json");
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe("INGEST_BAD_JSON");
+    const gz = await post("not gzip at all", { "content-encoding": "gzip" });
+    expect(gz.status).toBe(400);
+    expect(((await gz.json()) as { error: { code: string } }).error.code).toBe("INGEST_BAD_ENCODING");
+    const br = await post("{}", { "content-encoding": "br" });
+    expect(br.status).toBe(415);
+  });
+
+  it("refuses a body over the limit, and a gzip bomb over the decompressed limit, with 413", async () => {
+    const { post, sampleRows } = makeHub();
+    const huge = await post("x".repeat(8 * 1024 * 1024 + 10));
+    expect(huge.status).toBe(413);
+    // 80 MB of zeros compresses to ~80 KB: small on the wire, over the 64 MB decompressed limit.
+    const bomb = gzipSync(Buffer.alloc(80 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(200_000);
+    const res = await post(bomb, { "content-encoding": "gzip" });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("INGEST_TOO_LARGE");
+    expect(sampleRows()).toBe(0);
+  });
+
+  it("requires a valid bearer token when tokens are configured", async () => {
+    const { post, sampleRows } = makeHub({ VIGIL_AGENT_TOKENS: "s3cret-one,s3cret-two" });
+    const body = JSON.stringify(batchEnvelope());
+    const none = await post(body);
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe("AGENT_TOKEN_MISSING");
+    const wrong = await post(body, { authorization: "Bearer nope" });
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: { code: string; message: string } }).error.message).not.toContain("s3cret");
+    expect(sampleRows()).toBe(0);
+    expect((await post(body, { authorization: "Bearer s3cret-two" })).status).toBe(200);
+    expect(sampleRows()).toBe(1);
+  });
+
+  it("refuses an unsupported protocol version by name", async () => {
+    const { post } = makeHub();
+    const res = await post(JSON.stringify({ ...batchEnvelope(), protocolVersion: 99 }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { field: string; message: string } };
+    expect(body.error.field).toBe("protocolVersion");
+    expect(body.error.message).toContain("unsupported protocol version");
+  });
+
+  it("survives fuzzed bodies without a 5xx and without partial writes", async () => {
+    const { post, sampleRows, store } = makeHub();
+    let seed = 42;
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const valid = JSON.stringify(batchEnvelope());
+    for (let i = 0; i < 300; i++) {
+      const chars = valid.split("");
+      const flips = 1 + Math.floor(rand() * 4);
+      for (let f = 0; f < flips; f++) chars[Math.floor(rand() * chars.length)] = String.fromCharCode(32 + Math.floor(rand() * 95));
+      const mutated = chars.join("");
+      if (mutated === valid) continue;
+      const res = await post(mutated);
+      expect(res.status, mutated).toBeLessThan(500);
+    }
+    // Some mutations stay valid (a changed digit in a value); whatever was stored is whole batches only.
+    const recorded = store.db.prepare("SELECT COALESCE(SUM(sample_count), 0) FROM received_batches").pluck().get();
+    expect(sampleRows()).toBe(recorded);
+  });
+});
+
+describe("GET /api/v1/hosts", () => {
+  it("lists reporting hosts with up/down from heartbeat staleness", async () => {
+    const { post, store } = makeHub();
+    await post(JSON.stringify(batchEnvelope({ agentId: "gpu-box" })));
+    const hosts = store.listHosts(NOW, 3);
+    expect(hosts).toHaveLength(1);
+    expect(hosts[0]).toMatchObject({
+      id: "gpu-box",
+      hostname: "gpu-box.lan",
+      labels: { site: "home" },
+      status: "up",
+      lastSeen: NOW,
+      lastSequence: 1,
+    });
+    // Three missed 10 s pushes later the host is down.
+    expect(store.listHosts(NOW + 30_000, 3)[0]?.status).toBe("up");
+    expect(store.listHosts(NOW + 30_001, 3)[0]?.status).toBe("down");
+  });
+
+  it("answers 404 with HOST_NOT_FOUND for an unknown host", async () => {
+    const { app } = makeHub();
+    const res = await app.request("/api/v1/hosts/nope/latest");
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("HOST_NOT_FOUND");
+  });
+
+  it("returns latest samples and states with their labels", async () => {
+    const { post, app } = makeHub();
+    await post(
+      JSON.stringify(
+        batchEnvelope({
+          samples: [{ name: "vigil_filesystem_used_percent", labels: { mountpoint: "/", fstype: "ext4" }, value: 41.5 }],
+          states: [{ name: "vigil_zfs_pool_state", labels: { pool: "nvme-fast" }, state: "DEGRADED" }],
+        }),
+      ),
+    );
+    const res = await app.request("/api/v1/hosts/gpu-box/latest");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { samples: unknown[]; states: unknown[] };
+    expect(body.samples).toEqual([
+      { name: "vigil_filesystem_used_percent", labels: { fstype: "ext4", mountpoint: "/" }, timestamp: 1_790_000_000_000, value: 41.5 },
+    ]);
+    expect(body.states).toEqual([
+      { name: "vigil_zfs_pool_state", labels: { pool: "nvme-fast" }, timestamp: 1_790_000_000_000, state: "DEGRADED" },
+    ]);
+  });
+
+  it("answers unknown routes with a JSON 404", async () => {
+    const { app } = makeHub();
+    const res = await app.request("/api/v2/whatever");
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+  });
+});
