@@ -86,12 +86,26 @@ function readRaw(file: string | undefined, required: boolean): { data: Record<st
       }),
     );
   }
-  const data: unknown = doc.toJS();
+  const data: unknown = dropNulls(doc.toJS());
   if (data === null || data === undefined) return { data: {}, file };
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new ConfigError(file, [{ path: "", message: "the top level must be a mapping of keys to values" }]);
   }
   return { data: data as Record<string, unknown>, file };
+}
+
+/**
+ * A key left empty in YAML (`hub:` with every child commented out) is null: treat it as absent,
+ * so the defaults apply instead of an "expected object, got null" error.
+ */
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNulls(v);
+    return out;
+  }
+  return value;
 }
 
 function applyEnv(data: Record<string, unknown>, overrides: EnvOverride[], env: LoadOptions<z.ZodType>["env"]): Map<string, string> {

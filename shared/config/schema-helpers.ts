@@ -23,7 +23,14 @@ export function duration(opts: { min?: string; max?: string } = {}) {
       return z.NEVER;
     }
     if (ms < min || ms > max) {
-      ctx.addIssue({ code: "custom", message: `expected a duration between ${opts.min ?? "0s"} and ${opts.max ?? "any"}`, input: value });
+      ctx.addIssue({
+        code: "custom",
+        message:
+          opts.max === undefined
+            ? `expected a duration of at least ${opts.min ?? "0s"}`
+            : `expected a duration between ${opts.min ?? "0s"} and ${opts.max}`,
+        input: value,
+      });
       return z.NEVER;
     }
     return ms;

@@ -52,7 +52,9 @@ export function createLogger(opts: LoggerOptions, bound: Record<string, unknown>
 
 function redactor(this: unknown, key: string, value: unknown): unknown {
   if (value instanceof Secret) return "[redacted]";
-  if (key !== "" && SECRET_KEY.test(key) && value !== null && value !== undefined && typeof value !== "boolean") return "[redacted]";
+  // Numbers and booleans are never credentials here (every secret is a string), and counts such as
+  // `promptTokens` must stay readable on boxes that serve LLMs.
+  if (key !== "" && SECRET_KEY.test(key) && (typeof value === "string" || typeof value === "object") && value !== null) return "[redacted]";
   if (value instanceof Error) {
     const e = value as Error & { code?: unknown; cause?: unknown };
     return {

@@ -8,7 +8,17 @@ export const metricName = z
 
 export const labelValue = z.string().max(1024, { error: "label values are at most 1024 characters" });
 
-export const labels = z.record(metricName, labelValue).refine((l) => Object.keys(l).length <= 32, { error: "at most 32 labels" });
+export const labels = z.preprocess(
+  (input, ctx) => {
+    // zod's record skips an own "__proto__" key without checking it: refuse it here, or the label
+    // would vanish and the sample silently land in another series.
+    if (input !== null && typeof input === "object" && Object.hasOwn(input, "__proto__")) {
+      ctx.issues.push({ code: "custom", message: "the label name __proto__ is reserved", input, path: ["__proto__"] });
+    }
+    return input;
+  },
+  z.record(metricName, labelValue).refine((l) => Object.keys(l).length <= 32, { error: "at most 32 labels" }),
+);
 
 /** Milliseconds since the Unix epoch, UTC. */
 export const timestampMs = z.int({ error: "must be an integer number of milliseconds since the epoch" }).nonnegative();

@@ -34,7 +34,10 @@ function messageFor(issue: z.core.$ZodIssue): string {
   const input = "input" in issue ? issue.input : undefined;
   // A schema's own message (zod's defaults all start with "Invalid") says it best.
   if (issue.code !== "unrecognized_keys" && !issue.message.startsWith("Invalid")) {
-    return input === undefined ? issue.message : `${issue.message}, got ${describeValue(input)}`;
+    // Objects are not shown: for a rule over a whole section "got an object" says nothing.
+    return input === undefined || (typeof input === "object" && input !== null)
+      ? issue.message
+      : `${issue.message}, got ${describeValue(input)}`;
   }
   switch (issue.code) {
     case "invalid_type":
@@ -66,6 +69,16 @@ export function toFieldIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: R
       const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
       if (depth(best) > 0) {
         out.push(...toFieldIssues(best, [...prefix, ...issue.path]));
+        continue;
+      }
+      // No branch got inside the value: its type fits none of them. Name the types accepted.
+      const expected = [...new Set(issue.errors.flat().flatMap((e) => (e.code === "invalid_type" ? [String(e.expected)] : [])))];
+      if (expected.length > 0 && issue.message.startsWith("Invalid")) {
+        const input = "input" in issue ? issue.input : undefined;
+        out.push({
+          path: formatPath([...prefix, ...issue.path]),
+          message: `expected ${expected.join(" or ")}, got ${describeValue(input)}`,
+        });
         continue;
       }
     }

@@ -15,7 +15,7 @@ function makeHub(env: Record<string, string> = {}) {
   const { config } = loadHubConfig({ configFile: undefined, env });
   const store = new HubStore(join(tempDir(), "hub.sqlite"));
   const app = createHubApp({ store, config, logger: silentLogger, version: "test", now: () => NOW });
-  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+  const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
     app.request("/api/v1/ingest", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
   const sampleRows = () => store.db.prepare("SELECT COUNT(*) FROM samples").pluck().get() as number;
   return { app, store, post, sampleRows };
