@@ -59,6 +59,14 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
       expect((await getJson(url)).status, url).toBe(200);
     }
 
+    // The operator CLI reads the same hub.
+    const cli = start("hub/cli/main.js", ["hosts", "--hub", hub], {});
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toMatch(/e2e-host\s+\S+\s+up/);
+    const detail = start("hub/cli/main.js", ["host", "e2e-host", "--hub", hub], {});
+    expect(await detail.exited).toBe(0);
+    expect(detail.output()).toMatch(new RegExp(`vigil_memory_total_bytes\\s+${memTotalKb * 1024}\\n`));
+
     stack.child.kill("SIGTERM");
     expect(await stack.exited).toBe(0);
     expect(stack.output()).toContain('"msg":"agent stopping"');
