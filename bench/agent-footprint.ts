@@ -1,0 +1,174 @@
+/**
+ * Agent footprint: RSS and CPU of a real vigil-agent (pushing to a real hub on 127.0.0.1), beside
+ * Debian's prometheus-node-exporter measured in the same run when it is installed
+ * (apt-get install prometheus-node-exporter). Not a test: prints a table and a JSON line.
+ *
+ *   npm run bench -- --seconds 60 --interval 1s
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: "60" }, interval: { type: "string", default: "1s" } },
+});
+const SECONDS = Number(values.seconds);
+const INTERVAL = values.interval as string;
+const ROOT = join(import.meta.dirname, "..", "..");
+const NODE_EXPORTER = "/usr/bin/prometheus-node-exporter";
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
+
+function procStatus(pid: number): { rssKb: number; hwmKb: number } {
+  const s = readFileSync(`/proc/${pid}/status`, "utf8");
+  return { rssKb: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1]), hwmKb: Number(/VmHWM:\s+(\d+)/.exec(s)?.[1]) };
+}
+
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+async function waitHttp(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} never answered`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-bench-"));
+  const children: ChildProcess[] = [];
+  try {
+    const [hubPort, agentPort] = [await freePort(), await freePort()];
+    const hub = spawn(process.execPath, [join(ROOT, "dist/hub/main.js")], {
+      env: { ...process.env, VIGIL_HUB_LISTEN: `127.0.0.1:${hubPort}`, VIGIL_DATA_DIR: join(dir, "hub"), VIGIL_LOG_LEVEL: "warn" },
+      stdio: "ignore",
+    });
+    children.push(hub);
+    await waitHttp(`http://127.0.0.1:${hubPort}/readyz`);
+    const agent = spawn(process.execPath, [join(ROOT, "dist/agent/main.js")], {
+      env: {
+        ...process.env,
+        VIGIL_HUB_URL: `http://127.0.0.1:${hubPort}`,
+        VIGIL_AGENT_LISTEN: `127.0.0.1:${agentPort}`,
+        VIGIL_DATA_DIR: join(dir, "agent"),
+        VIGIL_COLLECT_INTERVAL: INTERVAL,
+        VIGIL_PUSH_INTERVAL: INTERVAL,
+        VIGIL_LOG_LEVEL: "warn",
+      },
+      stdio: "ignore",
+    });
+    children.push(agent);
+    const pid = agent.pid as number;
+    await waitHttp(`http://127.0.0.1:${agentPort}/readyz`);
+    const afterStart = procStatus(pid);
+    const cpu0 = cpuMs(pid);
+    const t0 = Date.now();
+    await sleep(SECONDS * 1000);
+    const cpu1 = cpuMs(pid);
+    const elapsed = Date.now() - t0;
+    const end = procStatus(pid);
+    const ready = (await (await fetch(`http://127.0.0.1:${agentPort}/readyz`)).json()) as {
+      collectors: Array<{ name: string }>;
+      push: { batchesSent: number };
+    };
+    const cycles = ready.push.batchesSent;
+    const durations = (await (await fetch(`http://127.0.0.1:${hubPort}/api/v1/hosts`)).json()) as { hosts: Array<{ id: string }> };
+    const hostId = durations.hosts[0]?.id ?? "";
+    const latest = (await (await fetch(`http://127.0.0.1:${hubPort}/api/v1/hosts/${hostId}/latest`)).json()) as {
+      samples: Array<{ name: string; value: number }>;
+    };
+    const cycleWallMs = (latest.samples.find((s) => s.name === "vigil_collector_duration_seconds")?.value ?? Number.NaN) * 1000;
+
+    const agentResult = {
+      node: process.version,
+      seconds: SECONDS,
+      interval: INTERVAL,
+      rssAfterStartMb: afterStart.rssKb / 1024,
+      rssEndMb: end.rssKb / 1024,
+      peakRssMb: end.hwmKb / 1024,
+      cpuMsPerCycle: cycles > 0 ? (cpu1 - cpu0) / (elapsed / parseIntervalMs(INTERVAL)) : Number.NaN,
+      cpuPercent: ((cpu1 - cpu0) / elapsed) * 100,
+      lastCollectionWallMs: cycleWallMs,
+      samplesPerCycle: latest.samples.length,
+      batchesPushed: cycles,
+    };
+
+    let peer: Record<string, number> | undefined;
+    if (existsSync(NODE_EXPORTER)) peer = await measureNodeExporter(children, Math.max(10, Math.round((SECONDS * 1000) / parseIntervalMs(INTERVAL))));
+
+    const mb = (v: number | undefined) => (v === undefined ? "n/a" : `${v.toFixed(1)} MB`);
+    const ms = (v: number | undefined) => (v === undefined ? "n/a" : `${v.toFixed(2)} ms`);
+    const rows: Array<[string, string, string]> = [
+      ["RSS after start", mb(agentResult.rssAfterStartMb), mb(peer?.rssAfterStartMb)],
+      [`RSS after ${SECONDS}s`, mb(agentResult.rssEndMb), mb(peer?.rssEndMb)],
+      ["peak RSS (VmHWM)", mb(agentResult.peakRssMb), mb(peer?.peakRssMb)],
+      ["CPU per cycle / scrape", ms(agentResult.cpuMsPerCycle), ms(peer?.cpuMsPerScrape)],
+      ["wall time of one collection", ms(agentResult.lastCollectionWallMs), ms(peer?.scrapeWallMs)],
+    ];
+    process.stdout.write(`\nvigil-agent (Node ${process.version}) vs prometheus-node-exporter, same run, ${SECONDS}s at ${INTERVAL}\n\n`);
+    process.stdout.write(`| measure | vigil-agent | node_exporter |\n| --- | --- | --- |\n`);
+    for (const r of rows) process.stdout.write(`| ${r.join(" | ")} |\n`);
+    process.stdout.write(`\nRESULT ${JSON.stringify({ agent: agentResult, nodeExporter: peer ?? null })}\n`);
+  } finally {
+    for (const c of children) c.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** node_exporter with Debian's default collectors, scraped `scrapes` times (gzip, as Prometheus asks). */
+async function measureNodeExporter(children: ChildProcess[], scrapes: number): Promise<Record<string, number>> {
+  const port = await freePort();
+  const ne = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
+  children.push(ne);
+  const pid = ne.pid as number;
+  await waitHttp(`http://127.0.0.1:${port}/`);
+  await sleep(500);
+  const afterStart = procStatus(pid);
+  const cpu0 = cpuMs(pid);
+  let wall = 0;
+  for (let i = 0; i < scrapes; i++) {
+    const t = performance.now();
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { "accept-encoding": "gzip" } });
+    await res.arrayBuffer();
+    wall += performance.now() - t;
+  }
+  const cpu1 = cpuMs(pid);
+  const end = procStatus(pid);
+  return {
+    rssAfterStartMb: afterStart.rssKb / 1024,
+    rssEndMb: end.rssKb / 1024,
+    peakRssMb: end.hwmKb / 1024,
+    cpuMsPerScrape: (cpu1 - cpu0) / scrapes,
+    scrapeWallMs: wall / scrapes,
+    scrapes,
+  };
+}
+
+function parseIntervalMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text);
+  if (!m) throw new Error(`--interval: expected e.g. 1s or 500ms, got ${text}`);
+  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 }[m[2] as "ms" | "s" | "m"] ?? 1);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
