@@ -1,10 +1,11 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --lite-mode --max-semi-space-size=1
+// The flags above are AGENT_NODE_FLAGS (agent/node-flags.ts); keep the two in step.
 import { join } from "node:path";
 import { parseEntryArgs } from "../shared/cli/entry-args.ts";
 import { ConfigError } from "../shared/config/config-error.ts";
 import { listen } from "../shared/http/serve.ts";
 import { createLogger } from "../shared/log/logger.ts";
-import { assertNodeVersion, vigilVersion } from "../shared/runtime.ts";
+import { assertNodeVersion, stopWhenParentExits, vigilVersion } from "../shared/runtime.ts";
 import { DatabaseOpenError } from "../shared/sqlite/open-database.ts";
 import { createCollectors } from "./collectors/registry.ts";
 import { CollectorScheduler } from "./collectors/scheduler.ts";
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  stopWhenParentExits((reason) => void shutdown(reason));
 }
 
 main().catch((err: unknown) => {

@@ -11,9 +11,15 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { AGENT_NODE_FLAGS } from "../agent/node-flags.ts";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "60" }, interval: { type: "string", default: "1s" } },
+  options: {
+    seconds: { type: "string", default: "60" },
+    interval: { type: "string", default: "1s" },
+    /** Node flags for the agent (default: AGENT_NODE_FLAGS, as it runs in production); "none" for none. */
+    "agent-flags": { type: "string", default: AGENT_NODE_FLAGS.join(" ") },
+  },
 });
 const SECONDS = Number(values.seconds);
 const INTERVAL = values.interval as string;
@@ -63,7 +69,8 @@ async function main(): Promise<void> {
     });
     children.push(hub);
     await waitHttp(`http://127.0.0.1:${hubPort}/readyz`);
-    const agent = spawn(process.execPath, [join(ROOT, "dist/agent/main.js")], {
+    const agentFlags = values["agent-flags"] === "none" ? [] : (values["agent-flags"] as string).split(" ").filter(Boolean);
+    const agent = spawn(process.execPath, [...agentFlags, join(ROOT, "dist/agent/main.js")], {
       env: {
         ...process.env,
         VIGIL_HUB_URL: `http://127.0.0.1:${hubPort}`,
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
 
     const agentResult = {
       node: process.version,
+      agentFlags: values["agent-flags"],
       seconds: SECONDS,
       interval: INTERVAL,
       rssAfterStartMb: afterStart.rssKb / 1024,
@@ -112,7 +120,8 @@ async function main(): Promise<void> {
     };
 
     let peer: Record<string, number> | undefined;
-    if (existsSync(NODE_EXPORTER)) peer = await measureNodeExporter(children, Math.max(10, Math.round((SECONDS * 1000) / parseIntervalMs(INTERVAL))));
+    if (existsSync(NODE_EXPORTER))
+      peer = await measureNodeExporter(children, Math.max(10, Math.round((SECONDS * 1000) / parseIntervalMs(INTERVAL))));
 
     const mb = (v: number | undefined) => (v === undefined ? "n/a" : `${v.toFixed(1)} MB`);
     const ms = (v: number | undefined) => (v === undefined ? "n/a" : `${v.toFixed(2)} ms`);

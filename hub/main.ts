@@ -4,7 +4,7 @@ import { parseEntryArgs } from "../shared/cli/entry-args.ts";
 import { ConfigError } from "../shared/config/config-error.ts";
 import { listen } from "../shared/http/serve.ts";
 import { createLogger } from "../shared/log/logger.ts";
-import { assertNodeVersion, vigilVersion } from "../shared/runtime.ts";
+import { assertNodeVersion, stopWhenParentExits, vigilVersion } from "../shared/runtime.ts";
 import { DatabaseOpenError } from "../shared/sqlite/open-database.ts";
 import { createHubApp } from "./app.ts";
 import { loadHubConfig } from "./config/load.ts";
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  stopWhenParentExits((reason) => void shutdown(reason));
 }
 
 main().catch((err: unknown) => {

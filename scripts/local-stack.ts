@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { AGENT_NODE_FLAGS } from "../agent/node-flags.ts";
 import { loadHubConfig } from "../hub/config/load.ts";
 import { ConfigError } from "../shared/config/config-error.ts";
 import { assertNodeVersion } from "../shared/runtime.ts";
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const host = config.listen.host === "0.0.0.0" || config.listen.host === "::" ? "127.0.0.1" : config.listen.host;
   const hubUrl = `http://${host.includes(":") ? `[${host}]` : host}:${config.listen.port}`;
 
-  const hub = start("hub", join(root, "hub", "main.js"), process.env);
+  const hub = start("hub", [join(root, "hub", "main.js")], process.env);
   const agentEnv = { ...process.env, VIGIL_HUB_URL: process.env.VIGIL_HUB_URL ?? hubUrl };
   const children: ChildProcess[] = [hub];
   let stopping = false;
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   });
 
   await waitReady(`${hubUrl}/readyz`);
-  const agent = start("agent", join(root, "agent", "main.js"), agentEnv);
+  const agent = start("agent", [...AGENT_NODE_FLAGS, join(root, "agent", "main.js")], agentEnv);
   children.push(agent);
   agent.once("exit", (code) => {
     if (stopping) return;
@@ -62,8 +63,11 @@ async function main(): Promise<void> {
   );
 }
 
-function start(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [script], { env, stdio: ["ignore", "inherit", "inherit"] });
+function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    env, // The IPC channel is a lifeline: the children stop when it closes, even if this process is killed.
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   child.on("error", (err) => process.stderr.write(`vigil: cannot start the ${name}: ${err.message}\n`));
   return child;
 }

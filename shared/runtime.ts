@@ -37,3 +37,12 @@ export function vigilVersion(): string {
   cachedVersion = "0.0.0-unknown";
   return cachedVersion;
 }
+
+/**
+ * When started by a supervisor over an IPC channel (the `npm start` launcher), stop when that channel
+ * closes: the supervisor is gone, however it died (even SIGKILL), and nobody else will stop us.
+ */
+export function stopWhenParentExits(stop: (reason: string) => void): void {
+  if (typeof process.send !== "function") return;
+  process.on("disconnect", () => stop("parent process exited"));
+}

@@ -1,8 +1,8 @@
-import { request } from "undici";
 import type { Secret } from "../../shared/config/secret.ts";
 import { classifyHttpStatus, parseRetryAfter, type SendResult } from "../../shared/http/delivery.ts";
 import { parseEnvelope } from "../../shared/protocol/envelope.ts";
 import type { OutboxBatch } from "../store/agent-store.ts";
+import { httpPost } from "./http-post.ts";
 
 export interface HubTarget {
   /** Base URL of the hub, e.g. http://127.0.0.1:9470 */
@@ -28,18 +28,16 @@ export async function sendBatch(target: HubTarget, batch: OutboxBatch, now: () =
   let text: string;
   let retryAfter: string | undefined;
   try {
-    const res = await request(new URL("/api/v1/ingest", target.url), {
-      method: "POST",
+    const res = await httpPost(
+      new URL("api/v1/ingest", target.url.endsWith("/") ? target.url : `${target.url}/`),
       headers,
-      body: batch.body,
-      headersTimeout: target.timeoutMs,
-      bodyTimeout: target.timeoutMs,
-      signal: AbortSignal.timeout(target.timeoutMs),
-    });
-    status = res.statusCode;
+      batch.body,
+      target.timeoutMs,
+    );
+    status = res.status;
     const ra = res.headers["retry-after"];
     retryAfter = Array.isArray(ra) ? ra[0] : ra;
-    text = await res.body.text();
+    text = res.body;
   } catch (err) {
     const e = err as Error & { code?: string };
     return { kind: "retryable", reason: `cannot reach the hub at ${target.url}: ${e.code ?? e.name}: ${e.message}`, error: err };

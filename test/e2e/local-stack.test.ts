@@ -72,4 +72,22 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
     expect(stack.output()).toContain('"msg":"agent stopping"');
     expect(stack.output()).toContain('"msg":"hub stopping"');
   });
+
+  it("leaves no orphans: the hub and agent stop when the launcher is killed with SIGKILL", async () => {
+    const [hubPort, agentPort] = [await freePort(), await freePort()];
+    const stack = start("scripts/local-stack.js", [], { VIGIL_HUB_LISTEN: `127.0.0.1:${hubPort}`, VIGIL_AGENT_LISTEN: `127.0.0.1:${agentPort}` }, tempDir());
+    const agentUp = async () => (await getJson(`http://127.0.0.1:${agentPort}/healthz`)).status === 200 || undefined;
+    await waitFor("the agent to answer", agentUp);
+    stack.child.kill("SIGKILL"); // only the launcher, not its process group
+    const down = async (url: string) => {
+      try {
+        await fetch(url, { signal: AbortSignal.timeout(500) });
+        return undefined;
+      } catch {
+        return true;
+      }
+    };
+    await waitFor("the agent to stop", () => down(`http://127.0.0.1:${agentPort}/healthz`), 10_000);
+    await waitFor("the hub to stop", () => down(`http://127.0.0.1:${hubPort}/healthz`), 10_000);
+  });
 });

@@ -24,7 +24,12 @@ export function useProcesses() {
           new Promise<void>((resolve) => {
             if (c.exitCode !== null || c.signalCode !== null) return resolve();
             c.once("exit", () => resolve());
-            c.kill("SIGKILL");
+            // The whole process group: a launcher's children go too, never left orphaned.
+            try {
+              process.kill(-(c.pid as number), "SIGKILL");
+            } catch {
+              c.kill("SIGKILL");
+            }
           }),
       ),
     );
@@ -34,6 +39,7 @@ export function useProcesses() {
       cwd,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
     running.push(child);
     let out = "";
