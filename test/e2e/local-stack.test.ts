@@ -75,7 +75,12 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
 
   it("leaves no orphans: the hub and agent stop when the launcher is killed with SIGKILL", async () => {
     const [hubPort, agentPort] = [await freePort(), await freePort()];
-    const stack = start("scripts/local-stack.js", [], { VIGIL_HUB_LISTEN: `127.0.0.1:${hubPort}`, VIGIL_AGENT_LISTEN: `127.0.0.1:${agentPort}` }, tempDir());
+    const stack = start(
+      "scripts/local-stack.js",
+      [],
+      { VIGIL_HUB_LISTEN: `127.0.0.1:${hubPort}`, VIGIL_AGENT_LISTEN: `127.0.0.1:${agentPort}` },
+      tempDir(),
+    );
     const agentUp = async () => (await getJson(`http://127.0.0.1:${agentPort}/healthz`)).status === 200 || undefined;
     await waitFor("the agent to answer", agentUp);
     stack.child.kill("SIGKILL"); // only the launcher, not its process group
