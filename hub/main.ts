@@ -1,78 +1,8 @@
 #!/usr/bin/env node
-import { join } from "node:path";
-import { parseEntryArgs } from "../shared/cli/entry-args.ts";
-import { ConfigError } from "../shared/config/config-error.ts";
-import { listen } from "../shared/http/serve.ts";
-import { createLogger } from "../shared/log/logger.ts";
-import { assertNodeVersion, stopWhenParentExits, vigilVersion } from "../shared/runtime.ts";
-import { DatabaseOpenError } from "../shared/sqlite/open-database.ts";
-import { createHubApp } from "./app.ts";
-import { loadHubConfig } from "./config/load.ts";
-import { HubStore } from "./store/hub-store.ts";
+// Only node: built-ins are loaded before the version check, so an old Node gets a clear message
+// instead of a crash inside a dependency that needs a newer one.
+import { assertNodeVersion } from "../shared/runtime.ts";
 
-const USAGE = `Usage: vigil-hub [--config FILE]
-
-Receives what Vigil agents push, keeps it in SQLite and answers the HTTP API.
-
-Options:
-  -c, --config FILE   YAML config (default: $VIGIL_HUB_CONFIG, else built-in defaults)
-  -h, --help          show this help
-  -V, --version       show the version
-
-With no config the hub listens on 127.0.0.1:9470 and keeps its database in ./data/hub.sqlite.
-See docs/configuration.md for every setting and environment variable.
-`;
-
-const PRUNE_EVERY_MS = 3_600_000;
-
-async function main(): Promise<void> {
-  assertNodeVersion("vigil-hub");
-  const args = parseEntryArgs("vigil-hub", process.argv.slice(2), USAGE);
-  const { config, file } = loadHubConfig({ configFile: args.configFile, env: process.env });
-  const logger = createLogger({ component: "hub", level: config.log.level });
-  const version = vigilVersion();
-  const dbFile = join(config.dataDir, "hub.sqlite");
-  const store = new HubStore(dbFile);
-
-  const server = await listen(createHubApp({ store, config, logger, version }), config.listen.host, config.listen.port);
-  const prune = setInterval(() => {
-    const removed = store.pruneReceivedBatches(Date.now() - config.dedupWindow);
-    if (removed > 0) logger.debug("pruned batch ids past the dedup window", { removed });
-  }, PRUNE_EVERY_MS);
-  prune.unref();
-  logger.info("hub listening", {
-    version,
-    url: server.url,
-    config: file ?? "(defaults)",
-    database: dbFile,
-    agentAuth: config.auth.agentTokens.length > 0 ? "token" : "none (loopback only)",
-  });
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("hub stopping", { signal });
-    clearInterval(prune);
-    await server.close();
-    store.close();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  stopWhenParentExits((reason) => void shutdown(reason));
-}
-
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
-    process.stderr.write(`vigil-hub: ${err.message}\n`);
-    process.exit(2);
-  }
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === "EADDRINUSE") {
-    process.stderr.write(`vigil-hub: cannot listen: address in use (${e.message}); set 'listen' in the config or VIGIL_HUB_LISTEN\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`vigil-hub: fatal: ${e.stack ?? String(err)}\n`);
-  process.exit(1);
-});
+assertNodeVersion("vigil-hub");
+const { runHub } = await import("./run-hub.ts");
+await runHub();

@@ -8,7 +8,7 @@ import type { HostLatest, HostSummary } from "../../shared/api/hosts.ts";
 
 type Labels = Readonly<Record<string, string>>;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+// Matching control characters is the point: they are escaped before reaching the terminal.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** Replaces control characters (ESC, CR, BEL, ...) with visible `\xNN` escapes. */

@@ -56,7 +56,7 @@ function refusedBatch(mutate: (env: { payload: Record<string, unknown> } & Recor
   return result.issues;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests reach into the wire shape freely.
+// Tests reach into the wire shape freely.
 type Wire = any;
 
 describe("round trip through wrap + JSON + parseEnvelope", () => {
