@@ -4,21 +4,9 @@ import { z } from "zod";
 import { type HostLatest, type HostList, type HostSummary, hostLatest, hostList, hostSummary } from "../../shared/api/hosts.ts";
 import type { Secret } from "../../shared/config/secret.ts";
 import { issuesToText, toFieldIssues } from "../../shared/validation/issues.ts";
+import { errorBody } from "../../shared/api/error-body.ts";
 import { HubApiError, HubUnreachableError, InvalidResponseError } from "./errors.ts";
 import { formatDuration } from "./format.ts";
-
-/**
- * The hub's error body (`ErrorBody` in shared/http/api-error.ts), as this client reads it.
- * Lenient on purpose: unknown keys are ignored so a newer hub's errors still read well.
- */
-const errorBody = z.object({
-  error: z.object({
-    code: z.string().min(1),
-    message: z.string(),
-    field: z.string().optional(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  }),
-});
 
 /** At most this many field problems are listed for an unreadable response. */
 const MAX_LISTED_ISSUES = 3;

@@ -1,3 +1,7 @@
+import type { ErrorBody, ErrorDetails } from "../api/error-body.ts";
+
+export type { ErrorBody, ErrorDetails };
+
 /**
  * An error that crosses the HTTP API: a status, a stable machine-readable code
  * (INGEST_SCHEMA, AGENT_TOKEN_INVALID, HOST_NOT_FOUND, ...) and, for input errors, the field.
@@ -18,15 +22,4 @@ export class ApiError extends Error {
   toBody(): ErrorBody {
     return { error: { code: this.code, message: this.message, ...this.details } };
   }
-}
-
-export interface ErrorDetails {
-  field?: string;
-  issues?: Array<{ path: string; message: string }>;
-  retryAfterMs?: number;
-}
-
-/** The body of every error response from the hub and the agent. */
-export interface ErrorBody {
-  error: { code: string; message: string } & ErrorDetails;
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createHubApp } from "../../hub/app.ts";
 import { loadHubConfig } from "../../hub/config/load.ts";
 import { HubStore } from "../../hub/store/hub-store.ts";
+import { errorBody } from "../../shared/api/error-body.ts";
 import { silentLogger } from "../../shared/log/logger.ts";
 import { batchEnvelope, gzipJson } from "../support/batches.ts";
 import { useTempDirs } from "../support/temp-dir.ts";
@@ -83,8 +84,9 @@ describe("POST /api/v1/ingest", () => {
     });
     const res = await post(JSON.stringify(bad));
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: string; field: string; message: string } };
+    const body = errorBody.parse(await res.json());
     expect(body.error.code).toBe("INGEST_SCHEMA");
+    expect(body.error.issues?.[0]).toEqual({ path: "payload.samples[2].value", message: 'must be a finite number, got the string "high"' });
     expect(body.error.field).toBe("payload.samples[2].value");
     expect(body.error.message).toContain('payload.samples[2].value: must be a finite number, got the string "high"');
     expect(sampleRows()).toBe(0);
