@@ -1,10 +1,9 @@
 import { join } from "node:path";
+import { exitOnStartupFailure, stopOnSignals } from "../shared/cli/daemon.ts";
 import { parseEntryArgs } from "../shared/cli/entry-args.ts";
-import { ConfigError } from "../shared/config/config-error.ts";
 import { listen } from "../shared/http/serve.ts";
 import { createLogger } from "../shared/log/logger.ts";
-import { stopWhenParentExits, vigilVersion } from "../shared/runtime.ts";
-import { DatabaseOpenError } from "../shared/sqlite/open-database.ts";
+import { vigilVersion } from "../shared/runtime.ts";
 import { createCollectors } from "./collectors/registry.ts";
 import { CollectorScheduler } from "./collectors/scheduler.ts";
 import { loadAgentConfig } from "./config/load.ts";
@@ -31,7 +30,7 @@ export async function runAgent(): Promise<void> {
   try {
     await start();
   } catch (err) {
-    fail(err);
+    exitOnStartupFailure("vigil-agent", "VIGIL_AGENT_LISTEN", err);
   }
 }
 
@@ -74,34 +73,12 @@ async function start(): Promise<void> {
     database: join(config.dataDir, "agent.sqlite"),
   });
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("agent stopping", { signal });
+  stopOnSignals(logger, "agent", async () => {
     await scheduler.stop();
     await pusher.stop();
     // Whatever was collected but not pushed is sealed now and sent after the next start.
     store.sealBatch(host, config.hub.pushInterval, Date.now());
     await server.close();
     store.close();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  stopWhenParentExits((reason) => void shutdown(reason));
-}
-
-function fail(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
-    process.stderr.write(`vigil-agent: ${err.message}\n`);
-    process.exit(2);
-  }
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === "EADDRINUSE") {
-    process.stderr.write(`vigil-agent: cannot listen: address in use (${e.message}); set 'listen' in the config or VIGIL_AGENT_LISTEN\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`vigil-agent: fatal: ${e.stack ?? String(err)}\n`);
-  process.exit(1);
+  });
 }

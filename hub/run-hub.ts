@@ -1,10 +1,9 @@
 import { join } from "node:path";
+import { exitOnStartupFailure, stopOnSignals } from "../shared/cli/daemon.ts";
 import { parseEntryArgs } from "../shared/cli/entry-args.ts";
-import { ConfigError } from "../shared/config/config-error.ts";
 import { listen } from "../shared/http/serve.ts";
 import { createLogger } from "../shared/log/logger.ts";
-import { stopWhenParentExits, vigilVersion } from "../shared/runtime.ts";
-import { DatabaseOpenError } from "../shared/sqlite/open-database.ts";
+import { vigilVersion } from "../shared/runtime.ts";
 import { createHubApp } from "./app.ts";
 import { loadHubConfig } from "./config/load.ts";
 import { HubStore } from "./store/hub-store.ts";
@@ -29,7 +28,7 @@ export async function runHub(): Promise<void> {
   try {
     await start();
   } catch (err) {
-    fail(err);
+    exitOnStartupFailure("vigil-hub", "VIGIL_HUB_LISTEN", err);
   }
 }
 
@@ -55,31 +54,9 @@ async function start(): Promise<void> {
     agentAuth: config.auth.agentTokens.length > 0 ? "token" : "none (loopback only)",
   });
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("hub stopping", { signal });
+  stopOnSignals(logger, "hub", async () => {
     clearInterval(prune);
     await server.close();
     store.close();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  stopWhenParentExits((reason) => void shutdown(reason));
-}
-
-function fail(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
-    process.stderr.write(`vigil-hub: ${err.message}\n`);
-    process.exit(2);
-  }
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === "EADDRINUSE") {
-    process.stderr.write(`vigil-hub: cannot listen: address in use (${e.message}); set 'listen' in the config or VIGIL_HUB_LISTEN\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`vigil-hub: fatal: ${e.stack ?? String(err)}\n`);
-  process.exit(1);
+  });
 }
