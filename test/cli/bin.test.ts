@@ -6,7 +6,7 @@ import { type FakeHub, healthyRoutes, startFakeHub } from "./support/fake-hub.ts
 import { closedPort } from "./support/ports.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-/** The built CLI, as package.json's `bin` runs it; `npm test` builds first (pretest). */
+/** The built CLI, as package.json's `bin` runs it; `npm test` builds first. */
 const MAIN = join(ROOT, "dist", "hub", "cli", "main.js");
 /** The pinned Node 24, as the brief's "node_modules/.bin/node". */
 const NODE = join(ROOT, "node_modules", ".bin", "node");
@@ -35,7 +35,7 @@ function vigil(args: string[], env: Record<string, string> = {}): Promise<Run> {
 describe("the built vigil", () => {
   let hub: FakeHub;
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm test does it in pretest)`);
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm test does it first)`);
     hub = await startFakeHub(healthyRoutes());
   });
   afterAll(() => hub.close());
