@@ -1,5 +1,6 @@
 import type { Logger } from "../../shared/log/logger.ts";
 import type { NumericSample } from "../../shared/protocol/samples.ts";
+import { checkObservations } from "./check-observations.ts";
 import type { Collector, Observations } from "./collector.ts";
 
 export interface ScheduledCollector {
@@ -15,6 +16,8 @@ export interface CollectorStatus {
   lastRunAt: number | null;
   lastDurationMs: number | null;
   errorsTotal: number;
+  /** Observations dropped because the hub would refuse them (NaN, a malformed name). */
+  droppedTotal: number;
   runsTotal: number;
 }
 
@@ -41,6 +44,7 @@ export class CollectorScheduler {
   readonly #status = new Map<string, CollectorStatus>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #lastDropReason = new Map<string, string | undefined>();
   #stopped = false;
 
   constructor(opts: SchedulerOptions) {
@@ -54,6 +58,7 @@ export class CollectorScheduler {
         lastRunAt: null,
         lastDurationMs: null,
         errorsTotal: 0,
+        droppedTotal: 0,
         runsTotal: 0,
       });
     }
@@ -114,14 +119,33 @@ export class CollectorScheduler {
     } else {
       this.#transition(status, "ok", undefined);
     }
+    const checked = outcome?.kind === "ok" ? this.#check(status, outcome) : { samples: [], states: [] };
     const own = selfSamples(status, startedAt, durationMs, outcome?.kind === "ok");
-    const obs: Observations =
-      outcome?.kind === "ok" ? { samples: [...outcome.samples, ...own], states: outcome.states } : { samples: own, states: [] };
+    const obs: Observations = { samples: [...checked.samples, ...own], states: checked.states };
     try {
       this.#o.sink(obs, startedAt);
     } catch (err) {
       this.#o.logger.error("could not store observations", { collector: status.name, err });
     }
+  }
+
+  /** Drops what the hub would refuse, counting it and logging when the reason changes. */
+  #check(status: CollectorStatus, obs: Observations): Observations {
+    const { valid, dropped } = checkObservations(obs);
+    const first = dropped[0];
+    const reason = first ? `${first.path}: ${first.message}` : undefined;
+    if (dropped.length > 0) {
+      status.droppedTotal += dropped.length;
+      if (reason !== this.#lastDropReason.get(status.name)) {
+        this.#o.logger.warn("collector produced observations the hub would refuse; they were dropped", {
+          collector: status.name,
+          dropped: dropped.length,
+          examples: dropped.slice(0, 3).map((d) => `${d.path}: ${d.message}`),
+        });
+      }
+    }
+    this.#lastDropReason.set(status.name, reason);
+    return valid;
   }
 
   #loop(c: ScheduledCollector, delayMs: number): void {
@@ -157,6 +181,7 @@ function selfSamples(status: CollectorStatus, timestamp: number, durationMs: num
   return [
     { name: "vigil_collector_duration_seconds", labels, timestamp, value: durationMs / 1000 },
     { name: "vigil_collector_errors_total", labels, timestamp, value: status.errorsTotal },
+    { name: "vigil_collector_dropped_observations_total", labels, timestamp, value: status.droppedTotal },
     { name: "vigil_collector_up", labels, timestamp, value: ok ? 1 : 0 },
   ];
 }

@@ -4,6 +4,7 @@ import { wrap } from "../../shared/protocol/envelope.ts";
 import type { HostIdentity } from "../../shared/protocol/identity.ts";
 import { type Db, openDatabase } from "../../shared/sqlite/open-database.ts";
 import type { Observations } from "../collectors/collector.ts";
+import { checkObservations } from "../collectors/check-observations.ts";
 import { agentMigrations } from "./migrations.ts";
 
 /** A sealed batch waiting in the outbox. `body` is the gzip-compressed JSON envelope, sent as is. */
@@ -67,7 +68,10 @@ export class AgentStore {
     this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 
-  /** Stores one collection's observations: pending for the next batch, and the latest values. */
+  /**
+   * Stores one collection's observations: pending for the next batch, and the latest values. They must
+   * have passed checkObservations (the scheduler does it), as SQLite refuses a NaN value.
+   */
   recordObservations(obs: Observations, collectedAt: number): void {
     if (obs.samples.length === 0 && obs.states.length === 0) return;
     this.db.transaction(() => {
@@ -96,7 +100,7 @@ export class AgentStore {
         states.push(...obs.states);
       }
       const sequence = Number(this.getMeta("next_sequence") ?? "1");
-      const envelope = wrap("sample_batch", { host, sequence, sealedAt: now, pushIntervalMs, samples, states });
+      const envelope = sealable(host, sequence, now, pushIntervalMs, { samples, states });
       const body = gzipSync(JSON.stringify(envelope));
       this.db
         .prepare("INSERT INTO outbox (sequence, boot_id, sealed_at, sample_count, state_count, body) VALUES (?, ?, ?, ?, ?, ?)")
@@ -141,5 +145,18 @@ export class AgentStore {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/**
+ * The batch envelope, validated. Observations are checked as they are collected, so this normally
+ * succeeds at once; should anything invalid have reached `pending` anyway, it is filtered out here
+ * rather than making every later seal fail and the agent stop pushing for good.
+ */
+function sealable(host: HostIdentity, sequence: number, sealedAt: number, pushIntervalMs: number, obs: Observations) {
+  try {
+    return wrap("sample_batch", { host, sequence, sealedAt, pushIntervalMs, ...obs });
+  } catch {
+    return wrap("sample_batch", { host, sequence, sealedAt, pushIntervalMs, ...checkObservations(obs).valid });
   }
 }

@@ -86,4 +86,14 @@ describe("AgentStore", () => {
     raw.close();
     expect(() => new AgentStore(file)).toThrow(/schema version 99 is newer than this build understands \(1\)/);
   });
+
+  it("still seals when a pending row holds an invalid observation, leaving only that one out", () => {
+    const store = new AgentStore(join(tempDir(), "agent.sqlite"));
+    // As an older build might have left it: JSON turns NaN into null.
+    const row = { samples: [...obs(1, 1000).samples, { name: "vigil_bad", labels: {}, timestamp: 1000, value: null }], states: [] };
+    store.db.prepare("INSERT INTO pending (collected_at, body) VALUES (?, ?)").run(1000, JSON.stringify(row));
+    expect(store.sealBatch(host, 10_000, 2000)).toBe(1);
+    expect(decode(store.oldestBatch()?.body as Buffer).payload.samples.map((s) => s.value)).toEqual([1]);
+    store.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Collector, Observations } from "../../agent/collectors/collector.ts";
+import type { CollectOutcome, Collector, Observations } from "../../agent/collectors/collector.ts";
 import { CollectorScheduler } from "../../agent/collectors/scheduler.ts";
 import { createLogger } from "../../shared/log/logger.ts";
 
@@ -105,5 +105,34 @@ describe("CollectorScheduler", () => {
     expect(lines.some((l) => l.includes("collector recovered"))).toBe(true);
     expect(received[1]?.obs.samples.find((s) => s.name === "vigil_test_value")?.value).toBe(2);
     expect(scheduler.allRanOnce()).toBe(true);
+  });
+
+  it("drops only the observations the hub would refuse, names them once, and keeps the rest", async () => {
+    const sloppy: Collector = {
+      name: "sloppy",
+      collect: async ({ now }): Promise<CollectOutcome> => ({
+        kind: "ok",
+        samples: [
+          { name: "vigil_good", labels: {} as Record<string, string>, timestamp: now, value: 1 },
+          { name: "vigil_ratio", labels: {}, timestamp: now, value: 0 / 0 },
+          { name: "vigil_temp", labels: { "gpu-index": "0" }, timestamp: now, value: 40 },
+        ],
+        states: [{ name: "vigil_pool_state", labels: { pool: "tank" }, timestamp: now, state: "ONLINE" }],
+      }),
+    };
+    const entry = { collector: sloppy, intervalMs: 1000, timeoutMs: 100 };
+    const { scheduler, lines, received } = harness([entry]);
+    await scheduler.runOnce(entry);
+    await scheduler.runOnce(entry);
+    const names = received[0]?.obs.samples.map((s) => s.name) ?? [];
+    expect(names).toContain("vigil_good");
+    expect(names).not.toContain("vigil_ratio");
+    expect(names).not.toContain("vigil_temp");
+    expect(received[0]?.obs.states).toHaveLength(1);
+    expect(scheduler.statuses()[0]).toMatchObject({ state: "ok", droppedTotal: 4 });
+    const warnings = lines.filter((l) => l.includes("observations the hub would refuse"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("samples[1].value: must be a finite number, got number NaN (vigil_ratio)");
+    expect(received[1]?.obs.samples.find((s) => s.name === "vigil_collector_dropped_observations_total")?.value).toBe(4);
   });
 });
