@@ -18,8 +18,8 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
         VIGIL_HUB_LISTEN: `127.0.0.1:${hubPort}`,
         VIGIL_AGENT_LISTEN: `127.0.0.1:${agentPort}`,
         VIGIL_AGENT_ID: "e2e-host",
-        VIGIL_PUSH_INTERVAL: "1s",
-        VIGIL_COLLECT_INTERVAL: "1s",
+        VIGIL_PUSH_INTERVAL: "2s",
+        VIGIL_COLLECT_INTERVAL: "2s",
       },
       dir,
     );
@@ -31,8 +31,9 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
       const r = await getJson<HostList>(`${hub}/api/v1/hosts`);
       return r.body.hosts.length > 0 ? r.body.hosts : undefined;
     });
-    expect(Date.now() - startedAt).toBeLessThan(2 * 1000 + 1500);
-    expect(hosts[0]).toMatchObject({ id: "e2e-host", status: "up", pushIntervalMs: 1000 });
+    // "Within two collection intervals" of the hub being up, as the README promises.
+    expect(Date.now() - startedAt).toBeLessThan(2 * 2000);
+    expect(hosts[0]).toMatchObject({ id: "e2e-host", status: "up", pushIntervalMs: 2000 });
 
     // CPU usage needs two readings, so it appears from the second cycle on.
     const latest = await waitFor("cpu usage in the latest values", async () => {
