@@ -7,11 +7,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { AGENT_NODE_FLAGS } from "../agent/node-flags.ts";
+import { waitForHttpOk } from "../shared/http/wait-ready.ts";
+import { freePort } from "../shared/net/free-port.ts";
 
 const { values } = parseArgs({
   options: {
@@ -38,24 +39,6 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-async function waitHttp(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} never answered`);
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
@@ -68,7 +51,7 @@ async function main(): Promise<void> {
       stdio: "ignore",
     });
     children.push(hub);
-    await waitHttp(`http://127.0.0.1:${hubPort}/readyz`);
+    await waitForHttpOk(`http://127.0.0.1:${hubPort}/readyz`, 10_000);
     const agentFlags = values["agent-flags"] === "none" ? [] : (values["agent-flags"] as string).split(" ").filter(Boolean);
     const agent = spawn(process.execPath, [...agentFlags, join(ROOT, "dist/agent/main.js")], {
       env: {
@@ -84,7 +67,7 @@ async function main(): Promise<void> {
     });
     children.push(agent);
     const pid = agent.pid as number;
-    await waitHttp(`http://127.0.0.1:${agentPort}/readyz`);
+    await waitForHttpOk(`http://127.0.0.1:${agentPort}/readyz`, 10_000);
     const afterStart = procStatus(pid);
     const cpu0 = cpuMs(pid);
     const t0 = Date.now();
@@ -148,7 +131,7 @@ async function measureNodeExporter(children: ChildProcess[], scrapes: number): P
   const ne = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
   children.push(ne);
   const pid = ne.pid as number;
-  await waitHttp(`http://127.0.0.1:${port}/`);
+  await waitForHttpOk(`http://127.0.0.1:${port}/`, 10_000);
   await sleep(500);
   const afterStart = procStatus(pid);
   const cpu0 = cpuMs(pid);

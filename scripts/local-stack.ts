@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { AGENT_NODE_FLAGS } from "../agent/node-flags.ts";
 import { loadHubConfig } from "../hub/config/load.ts";
 import { ConfigError } from "../shared/config/config-error.ts";
+import { waitForHttpOk } from "../shared/http/wait-ready.ts";
 import { assertNodeVersion } from "../shared/runtime.ts";
 
 const READY_TIMEOUT_MS = 20_000;
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     stopAll(code === 0 ? 1 : (code ?? 1));
   });
 
-  await waitReady(`${hubUrl}/readyz`);
+  await waitForHttpOk(`${hubUrl}/readyz`, READY_TIMEOUT_MS);
   const agent = start("agent", [...AGENT_NODE_FLAGS, join(root, "agent", "main.js")], agentEnv);
   children.push(agent);
   agent.once("exit", (code) => {
@@ -70,20 +71,6 @@ function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProce
   });
   child.on("error", (err) => process.stderr.write(`vigil: cannot start the ${name}: ${err.message}\n`));
   return child;
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the hub did not become ready at ${url} within ${READY_TIMEOUT_MS / 1000}s`);
 }
 
 main().catch((err: unknown) => {

@@ -37,6 +37,12 @@ export class AgentStore {
   readonly #upsertState;
   readonly #oldest;
   readonly #delete;
+  readonly #getMeta;
+  readonly #setMeta;
+  readonly #pendingRows;
+  readonly #anyQueued;
+  readonly #insertOutbox;
+  readonly #deletePendingUpTo;
 
   constructor(file: string) {
     this.db = openDatabase(file, agentMigrations);
@@ -57,15 +63,22 @@ export class AgentStore {
        FROM outbox WHERE rejected IS NULL ORDER BY sequence LIMIT 1`,
     );
     this.#delete = this.db.prepare("DELETE FROM outbox WHERE sequence = ?");
+    this.#getMeta = this.db.prepare("SELECT value FROM meta WHERE key = ?").pluck();
+    this.#setMeta = this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    this.#pendingRows = this.db.prepare("SELECT id, body FROM pending ORDER BY id");
+    this.#anyQueued = this.db.prepare("SELECT 1 FROM outbox WHERE rejected IS NULL LIMIT 1");
+    this.#insertOutbox = this.db.prepare(
+      "INSERT INTO outbox (sequence, boot_id, sealed_at, sample_count, state_count, body) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    this.#deletePendingUpTo = this.db.prepare("DELETE FROM pending WHERE id <= ?");
   }
 
   getMeta(key: string): string | undefined {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
-    return row?.value;
+    return this.#getMeta.get(key) as string | undefined;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
+    this.#setMeta.run(key, value);
   }
 
   /**
@@ -87,9 +100,9 @@ export class AgentStore {
    */
   sealBatch(host: HostIdentity, pushIntervalMs: number, now: number): number | null {
     return this.db.transaction((): number | null => {
-      const rows = this.db.prepare("SELECT id, body FROM pending ORDER BY id").all() as Array<{ id: number; body: string }>;
+      const rows = this.#pendingRows.all() as Array<{ id: number; body: string }>;
       if (rows.length === 0) {
-        const queued = this.db.prepare("SELECT 1 FROM outbox WHERE rejected IS NULL LIMIT 1").get();
+        const queued = this.#anyQueued.get();
         if (queued) return null;
       }
       const samples: Observations["samples"] = [];
@@ -102,10 +115,8 @@ export class AgentStore {
       const sequence = Number(this.getMeta("next_sequence") ?? "1");
       const envelope = sealable(host, sequence, now, pushIntervalMs, { samples, states });
       const body = gzipSync(JSON.stringify(envelope));
-      this.db
-        .prepare("INSERT INTO outbox (sequence, boot_id, sealed_at, sample_count, state_count, body) VALUES (?, ?, ?, ?, ?, ?)")
-        .run(sequence, host.bootId, now, samples.length, states.length, body);
-      if (rows.length > 0) this.db.prepare("DELETE FROM pending WHERE id <= ?").run(rows[rows.length - 1]?.id);
+      this.#insertOutbox.run(sequence, host.bootId, now, samples.length, states.length, body);
+      if (rows.length > 0) this.#deletePendingUpTo.run(rows[rows.length - 1]?.id);
       this.setMeta("next_sequence", String(sequence + 1));
       return sequence;
     })();

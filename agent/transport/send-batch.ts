@@ -1,3 +1,4 @@
+import { errorBody } from "../../shared/api/error-body.ts";
 import type { Secret } from "../../shared/config/secret.ts";
 import { classifyHttpStatus, parseRetryAfter, type SendResult } from "../../shared/http/delivery.ts";
 import { parseEnvelope } from "../../shared/protocol/envelope.ts";
@@ -76,7 +77,6 @@ function safeJson(text: string): unknown {
 }
 
 function errorDetail(text: string): string {
-  const body = safeJson(text) as { error?: { code?: string; message?: string } } | undefined;
-  if (body?.error?.code) return ` ${body.error.code}: ${String(body.error.message ?? "").slice(0, 300)}`;
-  return "";
+  const body = errorBody.safeParse(safeJson(text));
+  return body.success ? ` ${body.data.error.code}: ${body.data.error.message.slice(0, 300)}` : "";
 }

@@ -1,5 +1,8 @@
-import { gunzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import { ApiError } from "../../shared/http/api-error.ts";
+
+const gunzipAsync = promisify(gunzip);
 
 export interface BodyLimits {
   maxBodyBytes: number;
@@ -18,7 +21,8 @@ export async function readJsonBody(req: Request, limits: BodyLimits): Promise<un
   let bytes: Buffer;
   if (encoding === "gzip" || encoding === "x-gzip") {
     try {
-      bytes = gunzipSync(raw, { maxOutputLength: limits.maxDecompressedBytes });
+      // Asynchronous: on the thread pool, so one large batch does not stall every other request.
+      bytes = await gunzipAsync(raw, { maxOutputLength: limits.maxDecompressedBytes });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
         throw new ApiError(413, "INGEST_TOO_LARGE", `the decompressed body exceeds ${limits.maxDecompressedBytes} bytes`);

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach } from "vitest";
+
+export { freePort } from "../../shared/net/free-port.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 /** The built programs, as the README's commands and the .deb run them. `npm test` builds first. */
@@ -52,15 +53,6 @@ export function useProcesses() {
     const exited = new Promise<number | string>((r) => child.once("exit", (code, signal) => r(code ?? signal ?? -1)));
     return { child, output: () => out, exited };
   };
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 /** Polls `check` every `everyMs` until it returns a value, at most `timeoutMs`; then throws with `what`. */
