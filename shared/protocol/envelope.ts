@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type FieldIssue, toFieldIssues } from "../validation/issues.ts";
 import { actionRequest, actionResult } from "./action.ts";
 import { alertEvent } from "./alert.ts";
+import { agentSnapshot, samplePage } from "./pull.ts";
 import { ingestAck, sampleBatch } from "./sample-batch.ts";
 import { PROTOCOL_VERSION } from "./version.ts";
 
@@ -12,6 +13,8 @@ export const payloadSchemas = {
   action_request: actionRequest,
   action_result: actionResult,
   alert_event: alertEvent,
+  sample_page: samplePage,
+  agent_snapshot: agentSnapshot,
 } as const;
 
 export type MessageKind = keyof typeof payloadSchemas;

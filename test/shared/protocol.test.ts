@@ -93,6 +93,21 @@ describe("round trip through wrap + JSON + parseEnvelope", () => {
       endsAt: null,
       annotations: { summary: "root filesystem is 97% full" },
     },
+    sample_page: {
+      host: batch().host,
+      batches: [batch({ sequence: 8 }), batch({ sequence: 9 })],
+      more: true,
+    },
+    agent_snapshot: {
+      host: batch().host,
+      takenAt: T0,
+      collectors: [
+        { name: "system", state: "ok", lastRunAt: T0 - 500 },
+        { name: "gpu", state: "unavailable", detail: "nvidia-smi not found on PATH", lastRunAt: T0 - 400 },
+      ],
+      samples: [{ name: "vigil_load1", timestamp: T0, value: 0.42 }],
+      states: [{ name: "vigil_zfs_pool_health", labels: { pool: "nvme-fast" }, timestamp: T0, state: "ONLINE" }],
+    },
   };
 
   for (const kind of Object.keys(cases) as MessageKind[]) {

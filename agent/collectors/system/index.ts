@@ -11,8 +11,6 @@ import { parseUptime } from "./parse-uptime.ts";
 import { createProcSource, type SystemSource } from "./read.ts";
 import { type NetworkReading, SampleBuilder } from "./samples.ts";
 
-export { SYSTEM_METRICS } from "./metric-names.ts";
-
 /** The PSI resources reported; irq pressure is left out (it has only `full`, and few kernels have it). */
 const PRESSURE_RESOURCES = ["cpu", "memory", "io"] as const;
 

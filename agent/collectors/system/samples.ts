@@ -3,7 +3,10 @@ import { perSecondRate } from "./counter-rate.ts";
 import { cpuUsagePercent } from "./cpu-usage.ts";
 import type { FilesystemUsage } from "./filesystems.ts";
 import type { MemoryReadings } from "./memory.ts";
-import { SYSTEM_METRICS as M } from "./metric-names.ts";
+import { seriesNames } from "../../../shared/metrics/catalog.ts";
+import { SYSTEM_CATALOG } from "../../../shared/metrics/system.ts";
+
+const M = seriesNames(SYSTEM_CATALOG);
 import type { LoadAverage } from "./parse-loadavg.ts";
 import type { MountEntry } from "./parse-mounts.ts";
 import type { InterfaceCounters } from "./parse-net-dev.ts";

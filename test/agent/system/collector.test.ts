@@ -3,7 +3,11 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CollectOutcome } from "../../../agent/collectors/collector.ts";
 import type { FilesystemBlocks } from "../../../agent/collectors/system/filesystems.ts";
-import { createSystemCollector, SYSTEM_METRICS } from "../../../agent/collectors/system/index.ts";
+import { createSystemCollector } from "../../../agent/collectors/system/index.ts";
+import { seriesNames } from "../../../shared/metrics/catalog.ts";
+import { SYSTEM_CATALOG } from "../../../shared/metrics/system.ts";
+
+const SYSTEM_METRICS = seriesNames(SYSTEM_CATALOG);
 import { ProcParseError } from "../../../agent/collectors/system/proc-text.ts";
 import { createProcSource } from "../../../agent/collectors/system/read.ts";
 import { agentConfigSchema } from "../../../agent/config/schema.ts";
