@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { duration, listenAddress, logLevel, secret } from "../../shared/config/schema-helpers.ts";
 import { agentId, labels } from "../../shared/protocol/primitives.ts";
+import { containersCollectorSchema } from "../collectors/containers/config.ts";
+import { gpuCollectorSchema } from "../collectors/gpu/config.ts";
+import { probesCollectorSchema } from "../collectors/probes/config.ts";
+import { unitsCollectorSchema } from "../collectors/units/config.ts";
+import { zfsCollectorSchema } from "../collectors/zfs/config.ts";
 
 export const DEFAULT_AGENT_LISTEN = "127.0.0.1:9471";
 export const DEFAULT_HUB_URL = "http://127.0.0.1:9470";
@@ -58,7 +63,16 @@ export const agentConfigSchema = z.strictObject({
       retryMax: duration({ min: "100ms" }).default(60_000),
     })
     .prefault({}),
-  collectors: z.strictObject({ system: systemCollector.prefault({}) }).prefault({}),
+  collectors: z
+    .strictObject({
+      system: systemCollector.prefault({}),
+      probes: probesCollectorSchema.prefault({}),
+      units: unitsCollectorSchema.prefault({}),
+      gpu: gpuCollectorSchema.prefault({}),
+      zfs: zfsCollectorSchema.prefault({}),
+      containers: containersCollectorSchema.prefault({}),
+    })
+    .prefault({}),
   log: z.strictObject({ level: logLevel.default("info") }).prefault({}),
 });
 

@@ -1,8 +1,13 @@
 import type { SeriesSpec, StateSpec } from "./catalog.ts";
+import { CONTAINERS_CATALOG } from "./containers.ts";
+import { GPU_CATALOG } from "./gpu.ts";
+import { PROBES_CATALOG } from "./probes.ts";
 import { SYSTEM_CATALOG } from "./system.ts";
+import { UNITS_CATALOG } from "./units.ts";
+import { ZFS_CATALOG } from "./zfs.ts";
 
 /** Every collector's catalog. Adding a collector adds its catalog here. */
-export const CATALOGS = [SYSTEM_CATALOG] as const;
+export const CATALOGS = [SYSTEM_CATALOG, PROBES_CATALOG, UNITS_CATALOG, GPU_CATALOG, ZFS_CATALOG, CONTAINERS_CATALOG] as const;
 
 /** Series and states by name, for /metrics HELP/TYPE lines and the hub's views. */
 export const SERIES_BY_NAME: ReadonlyMap<string, SeriesSpec> = new Map(

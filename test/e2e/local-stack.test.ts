@@ -45,7 +45,7 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
     const cpu = latest.samples.find((s) => s.name === "vigil_cpu_usage_percent" && s.labels.cpu === "total");
     expect(cpu?.value).toBeGreaterThanOrEqual(0);
     expect(cpu?.value).toBeLessThanOrEqual(100);
-    expect(latest.samples.find((s) => s.name === "vigil_collector_up")?.value).toBe(1);
+    expect(latest.samples.find((s) => s.name === "vigil_collector_up" && s.labels.collector === "system")?.value).toBe(1);
 
     // Both databases are SQLite in WAL mode under the data directory.
     expect(readFileSync(`${dir}/data/hub.sqlite-wal`).length).toBeGreaterThan(0);

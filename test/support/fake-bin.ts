@@ -3,7 +3,10 @@ import { join } from "node:path";
 
 /** One way a fake executable can answer: chosen by the first case whose pattern matches "$*". */
 export interface FakeCase {
-  /** A sh `case` pattern matched against the arguments joined by spaces, e.g. `"status -p*"`; default `*`. */
+  /**
+   * A sh `case` pattern matched against the arguments joined by spaces; default `*`. It is pasted into
+   * the script as it is, so spaces must be quoted: `'"status -p"*'` matches `status -p` and `status -pv`.
+   */
   args?: string;
   /** A file whose bytes are printed on stdout (a real fixture). */
   stdoutFile?: string;
