@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { HostIdentity } from "../shared/protocol/identity.ts";
@@ -22,7 +21,8 @@ export function readBootId(file = "/proc/sys/kernel/random/boot_id"): string {
   } catch {
     // Not Linux, or /proc hidden: fall through.
   }
-  return `process-${randomUUID()}`;
+  // node:crypto only on this rare path: an ES-module import would load it at every start (docs/benchmarks.md).
+  return `process-${process.getBuiltinModule("node:crypto").randomUUID()}`;
 }
 
 /**

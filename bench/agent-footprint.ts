@@ -28,9 +28,11 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const NODE_EXPORTER = "/usr/bin/prometheus-node-exporter";
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
 
-function procStatus(pid: number): { rssKb: number; hwmKb: number } {
+/** VmRSS = RssAnon (heaps, malloc: the process's own) + RssFile (pages of the node binary and libraries it has touched). */
+function procStatus(pid: number): { rssKb: number; hwmKb: number; anonKb: number; fileKb: number } {
   const s = readFileSync(`/proc/${pid}/status`, "utf8");
-  return { rssKb: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1]), hwmKb: Number(/VmHWM:\s+(\d+)/.exec(s)?.[1]) };
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(s)?.[1]);
+  return { rssKb: kb("VmRSS"), hwmKb: kb("VmHWM"), anonKb: kb("RssAnon"), fileKb: kb("RssFile") };
 }
 
 function cpuMs(pid: number): number {
@@ -87,6 +89,19 @@ async function main(): Promise<void> {
     };
     const cycleWallMs = (latest.samples.find((s) => s.name === "vigil_collector_duration_seconds")?.value ?? Number.NaN) * 1000;
 
+    // /metrics: its renderer is loaded on the first scrape; what does that and each scrape cost?
+    const beforeScrape = procStatus(pid);
+    const scrapeCpu0 = cpuMs(pid);
+    let metricsBytes = 0;
+    const SCRAPES = 20;
+    for (let i = 0; i < SCRAPES; i++) {
+      const res = await fetch(`http://127.0.0.1:${agentPort}/metrics`, { headers: { "accept-encoding": "gzip" } });
+      metricsBytes = (await res.text()).length;
+      await sleep(100);
+    }
+    const scrapeCpuMs = (cpuMs(pid) - scrapeCpu0) / SCRAPES;
+    const afterScrapes = procStatus(pid);
+
     const agentResult = {
       node: process.version,
       agentFlags: values["agent-flags"],
@@ -94,12 +109,18 @@ async function main(): Promise<void> {
       interval: INTERVAL,
       rssAfterStartMb: afterStart.rssKb / 1024,
       rssEndMb: end.rssKb / 1024,
+      rssAnonEndMb: end.anonKb / 1024,
+      rssFileEndMb: end.fileKb / 1024,
       peakRssMb: end.hwmKb / 1024,
       cpuMsPerCycle: cycles > 0 ? (cpu1 - cpu0) / (elapsed / parseIntervalMs(INTERVAL)) : Number.NaN,
       cpuPercent: ((cpu1 - cpu0) / elapsed) * 100,
       lastCollectionWallMs: cycleWallMs,
       samplesPerCycle: latest.samples.length,
       batchesPushed: cycles,
+      rssBeforeMetricsMb: beforeScrape.rssKb / 1024,
+      rssAfterMetricsMb: afterScrapes.rssKb / 1024,
+      metricsCpuMsPerScrape: scrapeCpuMs,
+      metricsTextBytes: metricsBytes,
     };
 
     let peer: Record<string, number> | undefined;
@@ -111,9 +132,16 @@ async function main(): Promise<void> {
     const rows: Array<[string, string, string]> = [
       ["RSS after start", mb(agentResult.rssAfterStartMb), mb(peer?.rssAfterStartMb)],
       [`RSS after ${SECONDS}s`, mb(agentResult.rssEndMb), mb(peer?.rssEndMb)],
+      [
+        "of which RssAnon / RssFile",
+        `${mb(agentResult.rssAnonEndMb)} / ${mb(agentResult.rssFileEndMb)}`,
+        `${mb(peer?.rssAnonEndMb)} / ${mb(peer?.rssFileEndMb)}`,
+      ],
       ["peak RSS (VmHWM)", mb(agentResult.peakRssMb), mb(peer?.peakRssMb)],
       ["CPU per cycle / scrape", ms(agentResult.cpuMsPerCycle), ms(peer?.cpuMsPerScrape)],
       ["wall time of one collection", ms(agentResult.lastCollectionWallMs), ms(peer?.scrapeWallMs)],
+      [`RSS after ${SCRAPES} /metrics scrapes`, mb(agentResult.rssAfterMetricsMb), "n/a"],
+      ["CPU per /metrics scrape (gzip)", ms(agentResult.metricsCpuMsPerScrape), ms(peer?.cpuMsPerScrape)],
     ];
     process.stdout.write(`\nvigil-agent (Node ${process.version}) vs prometheus-node-exporter, same run, ${SECONDS}s at ${INTERVAL}\n\n`);
     process.stdout.write(`| measure | vigil-agent | node_exporter |\n| --- | --- | --- |\n`);
@@ -147,6 +175,8 @@ async function measureNodeExporter(children: ChildProcess[], scrapes: number): P
   return {
     rssAfterStartMb: afterStart.rssKb / 1024,
     rssEndMb: end.rssKb / 1024,
+    rssAnonEndMb: end.anonKb / 1024,
+    rssFileEndMb: end.fileKb / 1024,
     peakRssMb: end.hwmKb / 1024,
     cpuMsPerScrape: (cpu1 - cpu0) / scrapes,
     scrapeWallMs: wall / scrapes,

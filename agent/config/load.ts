@@ -9,6 +9,8 @@ export const AGENT_ENV_OVERRIDES: EnvOverride[] = [
   { name: "VIGIL_AGENT_LISTEN", path: ["listen"], type: "string" },
   { name: "VIGIL_HUB_URL", path: ["hub", "url"], type: "string" },
   { name: "VIGIL_AGENT_TOKEN", path: ["hub", "token"], type: "string" },
+  { name: "VIGIL_ENROLLMENT_TOKEN", path: ["hub", "enrollmentToken"], type: "string" },
+  { name: "VIGIL_HUB_MODE", path: ["hub", "mode"], type: "string" },
   { name: "VIGIL_PUSH_INTERVAL", path: ["hub", "pushInterval"], type: "string" },
   { name: "VIGIL_COLLECT_INTERVAL", path: ["collectors", "system", "interval"], type: "string" },
   { name: "VIGIL_LOG_LEVEL", path: ["log", "level"], type: "string" },

@@ -1,173 +1,111 @@
-import { gzipSync } from "node:zlib";
+import { existsSync } from "node:fs";
 import { canonicalLabels } from "../../shared/labels.ts";
-import { wrap } from "../../shared/protocol/envelope.ts";
 import type { HostIdentity } from "../../shared/protocol/identity.ts";
-import { type Db, openDatabase } from "../../shared/sqlite/open-database.ts";
+import type { Db } from "../../shared/sqlite/open-database.ts";
 import type { Observations } from "../collectors/collector.ts";
-import { checkObservations } from "../collectors/check-observations.ts";
+import { SampleHistory } from "./history.ts";
+import { openCheckedDatabase } from "./integrity.ts";
+import { LatestValues } from "./latest.ts";
+import { MetaTable } from "./meta.ts";
 import { agentMigrations } from "./migrations.ts";
+import { Outbox, type SealOptions, type SealResult } from "./outbox.ts";
 
-/** A sealed batch waiting in the outbox. `body` is the gzip-compressed JSON envelope, sent as is. */
-export interface OutboxBatch {
-  sequence: number;
-  bootId: string;
-  sealedAt: number;
-  sampleCount: number;
-  stateCount: number;
-  body: Buffer;
-  attempts: number;
-}
-
-export interface OutboxStats {
-  batches: number;
-  samples: number;
-  oldestSealedAt: number | null;
-  rejected: number;
-}
+export type { OutboxBatch, OutboxStats } from "./outbox.ts";
 
 /**
- * The agent's local SQLite store (WAL). Collections land in `pending`; sealing turns everything
- * pending into one outbox batch with the next sequence number, in one transaction, so a crash
- * never loses or duplicates an observation; the batch leaves the outbox only when the hub acknowledges it.
+ * How far the batch sequence jumps when the database lost its write-ahead log. Sequences need only be
+ * unique and increasing; one WAL holds at most a few hundred seals between checkpoints (1000 pages,
+ * at least two per seal), so this is far past any sequence the lost log could have handed out.
+ */
+export const SEQUENCE_SKIP_AFTER_LOST_WAL = 100_000;
+
+/**
+ * The agent's local SQLite store (WAL, synchronous=NORMAL, busy timeout, migrations in code): pending
+ * observations and the outbox of sealed batches, the latest values, the local history, the action
+ * audit. Each collection is written in one transaction with prepared statements.
  */
 export class AgentStore {
   readonly db: Db;
-  readonly #insertPending;
-  readonly #upsertSample;
-  readonly #upsertState;
-  readonly #oldest;
-  readonly #delete;
-  readonly #getMeta;
-  readonly #setMeta;
-  readonly #pendingRows;
-  readonly #anyQueued;
-  readonly #insertOutbox;
-  readonly #deletePendingUpTo;
+  readonly file: string;
+  readonly meta: MetaTable;
+  readonly outbox: Outbox;
+  readonly latest: LatestValues;
+  readonly history: SampleHistory;
+  /** True when this start found the write-ahead log of an unclean stop missing (see SEQUENCE_SKIP_AFTER_LOST_WAL). */
+  readonly lostWal: boolean;
+  readonly #record;
 
   constructor(file: string) {
-    this.db = openDatabase(file, agentMigrations);
-    this.#insertPending = this.db.prepare("INSERT INTO pending (collected_at, body) VALUES (?, ?)");
-    this.#upsertSample = this.db.prepare(
-      `INSERT INTO latest_samples (name, labels, timestamp, value) VALUES (?, ?, ?, ?)
-       ON CONFLICT (name, labels) DO UPDATE SET timestamp = excluded.timestamp, value = excluded.value
-       WHERE excluded.timestamp >= latest_samples.timestamp`,
-    );
-    this.#upsertState = this.db.prepare(
-      `INSERT INTO latest_states (name, labels, timestamp, state) VALUES (?, ?, ?, ?)
-       ON CONFLICT (name, labels) DO UPDATE SET timestamp = excluded.timestamp, state = excluded.state
-       WHERE excluded.timestamp >= latest_states.timestamp`,
-    );
-    this.#oldest = this.db.prepare(
-      `SELECT sequence, boot_id AS bootId, sealed_at AS sealedAt, sample_count AS sampleCount,
-              state_count AS stateCount, body, attempts
-       FROM outbox WHERE rejected IS NULL ORDER BY sequence LIMIT 1`,
-    );
-    this.#delete = this.db.prepare("DELETE FROM outbox WHERE sequence = ?");
-    this.#getMeta = this.db.prepare("SELECT value FROM meta WHERE key = ?").pluck();
-    this.#setMeta = this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    this.#pendingRows = this.db.prepare("SELECT id, body FROM pending ORDER BY id");
-    this.#anyQueued = this.db.prepare("SELECT 1 FROM outbox WHERE rejected IS NULL LIMIT 1");
-    this.#insertOutbox = this.db.prepare(
-      "INSERT INTO outbox (sequence, boot_id, sealed_at, sample_count, state_count, body) VALUES (?, ?, ?, ?, ?, ?)",
-    );
-    this.#deletePendingUpTo = this.db.prepare("DELETE FROM pending WHERE id <= ?");
+    this.file = file;
+    const walExisted = file !== ":memory:" && existsSync(`${file}-wal`);
+    this.db = openCheckedDatabase(file, agentMigrations);
+    this.meta = new MetaTable(this.db);
+    this.outbox = new Outbox(this.db, this.meta);
+    this.latest = new LatestValues(this.db);
+    this.history = new SampleHistory(this.db);
+    this.lostWal = this.#markOpen(walExisted);
+    this.#record = this.db.transaction((obs: Observations, collectedAt: number) => {
+      this.outbox.addPending(obs, collectedAt);
+      for (const s of obs.samples) {
+        const labels = canonicalLabels(s.labels);
+        this.latest.recordSample(s, labels);
+        this.history.recordSample(s, labels);
+      }
+      for (const s of obs.states) {
+        const labels = canonicalLabels(s.labels);
+        if (this.latest.recordState(s, labels)) this.history.recordStateChange(s, labels);
+      }
+    });
   }
 
   getMeta(key: string): string | undefined {
-    return this.#getMeta.get(key) as string | undefined;
+    return this.meta.get(key);
   }
 
   setMeta(key: string, value: string): void {
-    this.#setMeta.run(key, value);
+    this.meta.set(key, value);
   }
 
   /**
-   * Stores one collection's observations: pending for the next batch, and the latest values. They must
-   * have passed checkObservations (the scheduler does it), as SQLite refuses a NaN value.
+   * Stores one collection's observations: pending for the next batch, the latest values and the
+   * history, in one transaction. They must have passed checkObservations (the scheduler does it),
+   * as SQLite refuses a NaN value.
    */
   recordObservations(obs: Observations, collectedAt: number): void {
     if (obs.samples.length === 0 && obs.states.length === 0) return;
-    this.db.transaction(() => {
-      this.#insertPending.run(collectedAt, JSON.stringify(obs));
-      for (const s of obs.samples) this.#upsertSample.run(s.name, canonicalLabels(s.labels), s.timestamp, s.value);
-      for (const s of obs.states) this.#upsertState.run(s.name, canonicalLabels(s.labels), s.timestamp, s.state);
-    })();
+    try {
+      this.#record(obs, collectedAt);
+    } catch (err) {
+      this.history.forgetCachedSeries(); // series rows created by the failed transaction are gone
+      throw err;
+    }
   }
 
-  /**
-   * Seals everything pending into one outbox batch. With nothing pending, an empty batch is sealed
-   * only when the outbox is empty, as a heartbeat; otherwise nothing happens. Returns the sequence sealed.
-   */
-  sealBatch(host: HostIdentity, pushIntervalMs: number, now: number): number | null {
-    return this.db.transaction((): number | null => {
-      const rows = this.#pendingRows.all() as Array<{ id: number; body: string }>;
-      if (rows.length === 0) {
-        const queued = this.#anyQueued.get();
-        if (queued) return null;
-      }
-      const samples: Observations["samples"] = [];
-      const states: Observations["states"] = [];
-      for (const row of rows) {
-        const obs = JSON.parse(row.body) as Observations;
-        samples.push(...obs.samples);
-        states.push(...obs.states);
-      }
-      const sequence = Number(this.getMeta("next_sequence") ?? "1");
-      const envelope = sealable(host, sequence, now, pushIntervalMs, { samples, states });
-      const body = gzipSync(JSON.stringify(envelope));
-      this.#insertOutbox.run(sequence, host.bootId, now, samples.length, states.length, body);
-      if (rows.length > 0) this.#deletePendingUpTo.run(rows[rows.length - 1]?.id);
-      this.setMeta("next_sequence", String(sequence + 1));
-      return sequence;
-    })();
-  }
-
-  /** The oldest batch still to send, or undefined when the outbox is drained. */
-  oldestBatch(): OutboxBatch | undefined {
-    return this.#oldest.get() as OutboxBatch | undefined;
-  }
-
-  /** The hub stored (or already had) this batch: it leaves the outbox. */
-  acknowledge(sequence: number): void {
-    this.#delete.run(sequence);
-  }
-
-  noteAttempt(sequence: number): void {
-    this.db.prepare("UPDATE outbox SET attempts = attempts + 1 WHERE sequence = ?").run(sequence);
-  }
-
-  /** The hub refused the batch as invalid: keep it for inspection, never resend it. */
-  reject(sequence: number, reason: string): void {
-    this.db.prepare("UPDATE outbox SET rejected = ? WHERE sequence = ?").run(reason.slice(0, 2000), sequence);
-  }
-
-  outboxStats(): OutboxStats {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) FILTER (WHERE rejected IS NULL) AS batches,
-                COALESCE(SUM(sample_count) FILTER (WHERE rejected IS NULL), 0) AS samples,
-                MIN(sealed_at) FILTER (WHERE rejected IS NULL) AS oldestSealedAt,
-                COUNT(*) FILTER (WHERE rejected IS NOT NULL) AS rejected
-         FROM outbox`,
-      )
-      .get() as OutboxStats;
-    return row;
+  /** Seals everything pending into one outbox batch and trims the outbox to its bound. */
+  sealBatch(host: HostIdentity, pushIntervalMs: number, now: number, opts: SealOptions): SealResult {
+    return this.outbox.seal(host, pushIntervalMs, now, opts);
   }
 
   close(): void {
+    this.meta.set("open_state", "closed");
     this.db.close();
   }
-}
 
-/**
- * The batch envelope, validated. Observations are checked as they are collected, so this normally
- * succeeds at once; should anything invalid have reached `pending` anyway, it is filtered out here
- * rather than making every later seal fail and the agent stop pushing for good.
- */
-function sealable(host: HostIdentity, sequence: number, sealedAt: number, pushIntervalMs: number, obs: Observations) {
-  try {
-    return wrap("sample_batch", { host, sequence, sealedAt, pushIntervalMs, ...obs });
-  } catch {
-    return wrap("sample_batch", { host, sequence, sealedAt, pushIntervalMs, ...checkObservations(obs).valid });
+  /**
+   * Records that the database is in use, checkpointed at once so the mark is in the main file. A
+   * start that finds the mark of a run that never closed, but no write-ahead log beside the file,
+   * knows the log was removed: what it held (the newest batches, the sequence counter) is gone, and
+   * the sequence must skip ahead, or new batches would reuse sequences the hub already stored for this
+   * boot and be acknowledged as duplicates, that is, silently lost.
+   */
+  #markOpen(walExisted: boolean): boolean {
+    const lost = this.meta.get("open_state") === "running" && !walExisted;
+    if (lost) {
+      const next = Number(this.meta.get("next_sequence") ?? "1");
+      this.meta.set("next_sequence", String(next + SEQUENCE_SKIP_AFTER_LOST_WAL));
+    }
+    this.meta.set("open_state", "running");
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+    return lost;
   }
 }

@@ -1,5 +1,5 @@
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
+import { nodeHttp, nodeHttps } from "../http/node-builtins.ts";
 
 export interface PostResponse {
   status: number;
@@ -13,11 +13,13 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
  * One POST with node's built-in http client. The agent uses this instead of undici (which the hub and
  * CLI use) because undici parses HTTP in WebAssembly: that costs the agent ~5 MB more, and V8's lite
  * mode, which the agent runs in to stay under its memory target, disables WebAssembly altogether.
- * node:http parses with the native llhttp. The whole exchange is bounded by `timeoutMs`.
+ * node:http parses with the native llhttp. The whole exchange is bounded by `timeoutMs`. Both modules
+ * come from agent/http/node-builtins.ts: imported as ES modules they would load undici after all, and
+ * node:https only when the hub's URL is https.
  */
 export function httpPost(url: URL, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<PostResponse> {
   return new Promise((resolve, reject) => {
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const send = url.protocol === "https:" ? nodeHttps().request : nodeHttp().request;
     const req = send(
       url,
       { method: "POST", headers: { ...headers, "content-length": String(body.length) }, signal: AbortSignal.timeout(timeoutMs) },

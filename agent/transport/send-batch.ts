@@ -1,8 +1,7 @@
-import { errorBody } from "../../shared/api/error-body.ts";
 import type { Secret } from "../../shared/config/secret.ts";
 import { classifyHttpStatus, parseRetryAfter, type SendResult } from "../../shared/http/delivery.ts";
-import { parseEnvelope } from "../../shared/protocol/envelope.ts";
-import type { OutboxBatch } from "../store/agent-store.ts";
+import type { OutboxBatch } from "../store/outbox.ts";
+import { errorDetail, parseJson, readIngestAck } from "./hub-answers.ts";
 import { httpPost } from "./http-post.ts";
 
 export interface HubTarget {
@@ -46,12 +45,14 @@ export async function sendBatch(target: HubTarget, batch: OutboxBatch, now: () =
 
   const decision = classifyHttpStatus(status);
   if (decision === "success") {
-    const ack = parseEnvelope("ingest_ack", safeJson(text));
-    if (!ack.ok || ack.value.payload.sequence !== batch.sequence) {
-      const why = ack.ok ? `acknowledged sequence ${ack.value.payload.sequence}, expected ${batch.sequence}` : "unreadable acknowledgement";
+    const ack = readIngestAck(parseJson(text));
+    if (!ack.ok || ack.value.sequence !== batch.sequence) {
+      const why = ack.ok
+        ? `acknowledged sequence ${ack.value.sequence}, expected ${batch.sequence}`
+        : `unreadable acknowledgement (${ack.reason})`;
       return { kind: "retryable", reason: `hub answered ${status} with an ${why}`, status };
     }
-    return { kind: "success", status, duplicate: ack.value.payload.duplicate };
+    return { kind: "success", status, duplicate: ack.value.duplicate };
   }
   const detail = errorDetail(text);
   if (decision === "retryable") {
@@ -66,17 +67,4 @@ export async function sendBatch(target: HubTarget, batch: OutboxBatch, now: () =
   // 400/413/422 say this batch itself is unacceptable: resending it can never succeed.
   const reject = status === 400 || status === 413 || status === 422;
   return { kind: "failure", reason: `hub answered ${status}${detail}`, status, reject };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function errorDetail(text: string): string {
-  const body = errorBody.safeParse(safeJson(text));
-  return body.success ? ` ${body.data.error.code}: ${body.data.error.message.slice(0, 300)}` : "";
 }

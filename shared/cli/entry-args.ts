@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { vigilVersion } from "../runtime.ts";
 
 export interface EntryArgs {
@@ -30,7 +29,9 @@ export function parseEntryArgs(program: string, argv: string[], usage: string): 
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
+  // getBuiltinModule rather than an ES-module import of node:util: the agent runs this at every start,
+  // and the ESM import materialises all of node:util's exports (docs/benchmarks.md).
+  return process.getBuiltinModule("node:util").parseArgs({
     args: argv,
     allowPositionals: true,
     options: {

@@ -1,5 +1,3 @@
-import { inspect } from "node:util";
-
 /**
  * A secret read from the config, the environment or a file. Its text is reachable only through
  * `reveal()`; printing, logging or JSON-serialising it yields "[redacted]".
@@ -36,7 +34,9 @@ export class Secret {
     return "[redacted]";
   }
 
-  [inspect.custom](): string {
+  // Node's util.inspect.custom, by its registered name: importing node:util for it costs the agent
+  // ~0.5 MB at every start (docs/benchmarks.md).
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
     return `Secret(${this.source})`;
   }
 }

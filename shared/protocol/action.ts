@@ -4,8 +4,8 @@ import { actionName, agentId, timestampMs } from "./primitives.ts";
 export const actionParamValue = z.union([z.string().max(4096), z.number(), z.boolean()]);
 
 /**
- * A request from the hub to run one whitelisted action on one agent. The signature covers
- * action, params, requestId and expiresAt; the agent refuses unsigned, expired and replayed requests.
+ * A request from the hub to run one whitelisted action on one agent. The signature covers every
+ * field but itself (shared/actions/signing.ts); the agent refuses unsigned, expired and replayed requests.
  */
 export const actionRequest = z.object({
   requestId: z.uuid(),
@@ -18,6 +18,8 @@ export const actionRequest = z.object({
   confirm: z.boolean().default(false),
   /** Who asked: `user:<name>`, `rule:<name>`, `mcp:<client>`. */
   initiator: z.string().min(1).max(200),
+  /** The initiator's role at the hub, signed with the rest: danger actions run only for `admin`. */
+  role: z.enum(["admin", "operator"]).optional(),
   issuedAt: timestampMs,
   expiresAt: timestampMs,
   dryRun: z.boolean().default(false),

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { hostIdentity } from "./identity.ts";
+import { MAX_PULL_BATCHES } from "./limits.ts";
 import { timestampMs } from "./primitives.ts";
 import { sampleBatch } from "./sample-batch.ts";
 import { numericSample, stateRecord } from "./samples.ts";
 
-/** Most batches one `GET /api/v1/samples` returns; `limit` may ask for fewer. */
-export const MAX_PULL_BATCHES = 100;
+export { MAX_PULL_BATCHES };
 
 /**
  * The answer to `GET /api/v1/samples?after=<sequence>&limit=<n>` on an agent, for a hub that

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { hostIdentity } from "./identity.ts";
 import { timestampMs } from "./primitives.ts";
+import { MAX_SAMPLES_PER_BATCH, MAX_STATES_PER_BATCH } from "./limits.ts";
 import { numericSample, stateRecord } from "./samples.ts";
 
-export const MAX_SAMPLES_PER_BATCH = 100_000;
-export const MAX_STATES_PER_BATCH = 20_000;
+export { MAX_SAMPLES_PER_BATCH, MAX_STATES_PER_BATCH };
 
 /**
  * What an agent pushes. (host.agentId, host.bootId, sequence) identifies the batch: the agent

@@ -1,4 +1,10 @@
-import { type CommandOutput, CommandFailedError, CommandUnavailableError, displayCommand, runCommand } from "../run-command.ts";
+import {
+  type CommandOutput,
+  CommandFailedError,
+  CommandUnavailableError,
+  displayCommand,
+  runCommand,
+} from "../../../shared/process/run-command.ts";
 
 /** The systemctl calls the collector makes; each returns what the command printed on stdout. */
 export interface Systemctl {
