@@ -1,184 +1,147 @@
-import type { HostSummary } from "../../shared/api/hosts.ts";
-import { canonicalLabels } from "../../shared/labels.ts";
+import type { Logger } from "../../shared/log/logger.ts";
 import type { SampleBatch } from "../../shared/protocol/sample-batch.ts";
 import type { NumericSample, StateRecord } from "../../shared/protocol/samples.ts";
 import { type Db, openDatabase } from "../../shared/sqlite/open-database.ts";
+import { type BatchResult, BatchWriter, type IngestOutcome, type ReceivedBatch } from "./batch-writer.ts";
+import { LatestValues } from "./latest-values.ts";
+import { StorageMaintenance } from "./maintenance.ts";
 import { hubMigrations } from "./migrations.ts";
+import { Retention } from "./retention.ts";
+import { RollupProgress } from "./rollup-progress.ts";
+import { Rollups } from "./rollups.ts";
+import { SeriesIds } from "./series-ids.ts";
+import { SeriesReader } from "./series-reader.ts";
+import { DEFAULT_STORAGE, type StorageOptions } from "./storage-options.ts";
+import { HOUR_MS, MINUTE_MS } from "./time-buckets.ts";
+import { WalCheckpointer } from "./wal-checkpointer.ts";
 
-export interface IngestOutcome {
-  duplicate: boolean;
-  storedSamples: number;
-  storedStates: number;
-}
-
-interface HostRow {
-  id: string;
-  hostname: string;
-  labels: string;
-  agentVersion: string;
-  bootId: string;
-  pushIntervalMs: number;
-  firstSeen: number;
-  lastSeen: number;
-  lastSequence: number;
-}
-
-const HOST_COLUMNS = `id, hostname, labels, agent_version AS agentVersion, boot_id AS bootId,
-  push_interval_ms AS pushIntervalMs, first_seen AS firstSeen, last_seen AS lastSeen, last_sequence AS lastSequence`;
+export type { BatchResult, IngestOutcome, ReceivedBatch };
 
 /**
- * The hub's SQLite store (WAL). A batch is stored in one transaction together with its
- * (agent, boot, sequence) record, so it is either wholly stored once or not at all.
+ * The hub's SQLite store (WAL), opened by one connection on the hub's main thread.
+ *
+ * Writes: `ingestGroup` stores many batches in one transaction (the ingest route's group commit),
+ * `ingest` one batch alone (pull mode, tools). Either way each batch is stored wholly once, keyed by
+ * (agent, boot, sequence). Reads: `latestSamples`/`latestStates` (instant, one row per series) and
+ * `series` (history: raw samples and rollups). Background work: `maintenance()` rolls up and expires.
  */
 export class HubStore {
   readonly db: Db;
-  readonly #seriesIds = new Map<string, number>();
-  readonly #markBatch;
-  readonly #upsertHost;
-  readonly #touchHost;
-  readonly #findSeries;
-  readonly #insertSeries;
-  readonly #insertSample;
-  readonly #upsertLatest;
-  readonly #upsertState;
+  readonly options: StorageOptions;
+  /** History of series: raw samples and rollups (see SeriesReader). */
+  readonly series: SeriesReader;
+  readonly rollups: Rollups;
+  readonly retention: Retention;
+  readonly #seriesIds: SeriesIds;
+  readonly #writer: BatchWriter;
+  readonly #latest: LatestValues;
+  readonly #progress: RollupProgress;
+  readonly #storedObservers: Array<(batch: SampleBatch, receivedAt: number) => void> = [];
 
-  constructor(file: string) {
+  constructor(file: string, options: StorageOptions = DEFAULT_STORAGE) {
     this.db = openDatabase(file, hubMigrations);
-    this.#markBatch = this.db.prepare(
-      "INSERT OR IGNORE INTO received_batches (agent_id, boot_id, sequence, received_at, sample_count) VALUES (?, ?, ?, ?, ?)",
-    );
-    this.#upsertHost = this.db.prepare(
-      `INSERT INTO hosts (id, hostname, labels, agent_version, boot_id, push_interval_ms, first_seen, last_seen, last_sequence)
-       VALUES (@id, @hostname, @labels, @agentVersion, @bootId, @pushIntervalMs, @now, @now, @sequence)
-       ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname, labels = excluded.labels,
-         agent_version = excluded.agent_version, boot_id = excluded.boot_id,
-         push_interval_ms = excluded.push_interval_ms, last_seen = excluded.last_seen,
-         last_sequence = MAX(hosts.last_sequence, excluded.last_sequence)`,
-    );
-    this.#touchHost = this.db.prepare("UPDATE hosts SET last_seen = ? WHERE id = ?");
-    this.#findSeries = this.db.prepare("SELECT id FROM series WHERE host_id = ? AND name = ? AND labels = ?").pluck();
-    this.#insertSeries = this.db.prepare("INSERT INTO series (host_id, name, labels) VALUES (?, ?, ?)");
-    this.#insertSample = this.db.prepare("INSERT OR REPLACE INTO samples (series_id, timestamp, value) VALUES (?, ?, ?)");
-    this.#upsertLatest = this.db.prepare(
-      `INSERT INTO latest (series_id, timestamp, value) VALUES (?, ?, ?)
-       ON CONFLICT (series_id) DO UPDATE SET timestamp = excluded.timestamp, value = excluded.value
-       WHERE excluded.timestamp >= latest.timestamp`,
-    );
-    this.#upsertState = this.db.prepare(
-      `INSERT INTO states (host_id, name, labels, timestamp, state) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (host_id, name, labels) DO UPDATE SET timestamp = excluded.timestamp, state = excluded.state
-       WHERE excluded.timestamp >= states.timestamp`,
-    );
+    this.options = options;
+    this.db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
+    const progress = new RollupProgress(this.db);
+    this.#progress = progress;
+    this.#seriesIds = new SeriesIds(this.db);
+    this.#writer = new BatchWriter({ db: this.db, seriesIds: this.#seriesIds, progress, rawRetentionMs: options.retention.rawMs });
+    this.#latest = new LatestValues(this.db);
+    this.series = new SeriesReader(this.db);
+    this.rollups = new Rollups({ db: this.db, progress, delayMs: options.rollupDelayMs, rawRetentionMs: options.retention.rawMs });
+    this.retention = new Retention(this.db, options.retention, progress);
   }
 
-  /** Stores a validated batch once. A batch seen before only refreshes the host's last-seen time. */
+  /** Stores one validated batch in its own transaction. A batch seen before only refreshes the host's last-seen time. */
   ingest(batch: SampleBatch, now: number): IngestOutcome {
-    try {
-      return this.#ingestTx(batch, now);
-    } catch (err) {
-      // The transaction rolled back: series ids cached during it may not exist.
-      this.#seriesIds.clear();
-      throw err;
-    }
+    const [result] = this.#write([{ batch, receivedAt: now }]);
+    if (!result) throw new Error("ingest: the writer returned no result");
+    if (!result.ok) throw result.error;
+    return result.outcome;
   }
 
-  #ingestTx(batch: SampleBatch, now: number): IngestOutcome {
-    return this.db.transaction((): IngestOutcome => {
-      const { host } = batch;
-      const fresh = this.#markBatch.run(host.agentId, host.bootId, batch.sequence, now, batch.samples.length).changes === 1;
-      if (!fresh) {
-        this.#touchHost.run(now, host.agentId);
-        return { duplicate: true, storedSamples: 0, storedStates: 0 };
-      }
-      this.#upsertHost.run({
-        id: host.agentId,
-        hostname: host.hostname,
-        labels: canonicalLabels(host.labels),
-        agentVersion: host.agentVersion,
-        bootId: host.bootId,
-        pushIntervalMs: batch.pushIntervalMs,
-        now,
-        sequence: batch.sequence,
-      });
-      for (const s of batch.samples) {
-        const id = this.#seriesId(host.agentId, s.name, canonicalLabels(s.labels));
-        this.#insertSample.run(id, s.timestamp, s.value);
-        this.#upsertLatest.run(id, s.timestamp, s.value);
-      }
-      for (const s of batch.states) this.#upsertState.run(host.agentId, s.name, canonicalLabels(s.labels), s.timestamp, s.state);
-      return { duplicate: false, storedSamples: batch.samples.length, storedStates: batch.states.length };
-    })();
+  /**
+   * Stores validated batches in one transaction and returns one result per batch, in order: a batch
+   * that fails does so alone. Throws (and stores nothing) only if the transaction cannot commit.
+   */
+  ingestGroup(items: readonly ReceivedBatch[]): BatchResult[] {
+    return this.#write(items);
   }
 
-  listHosts(now: number, downAfterMissedPushes: number): HostSummary[] {
-    const rows = this.db.prepare(`SELECT ${HOST_COLUMNS} FROM hosts ORDER BY id`).all() as HostRow[];
-    return rows.map((r) => toSummary(r, now, downAfterMissedPushes));
+  /**
+   * Calls `observer` after each commit, once per batch stored for the first time (not for
+   * duplicates or failed batches), pushed or pulled: alert evaluation (hub/rules) hooks in here.
+   * Observers run synchronously after the data is durable and must not throw.
+   */
+  onBatchStored(observer: (batch: SampleBatch, receivedAt: number) => void): void {
+    this.#storedObservers.push(observer);
   }
 
-  getHost(id: string, now: number, downAfterMissedPushes: number): HostSummary | undefined {
-    const row = this.db.prepare(`SELECT ${HOST_COLUMNS} FROM hosts WHERE id = ?`).get(id) as HostRow | undefined;
-    return row ? toSummary(row, now, downAfterMissedPushes) : undefined;
+  #write(items: readonly ReceivedBatch[]): BatchResult[] {
+    const results = this.#writer.writeGroup(items);
+    if (this.#storedObservers.length === 0) return results;
+    results.forEach((r, i) => {
+      const item = items[i];
+      if (!r.ok || r.outcome.duplicate || !item) return;
+      for (const observe of this.#storedObservers) observe(item.batch, item.receivedAt);
+    });
+    return results;
   }
 
   latestSamples(hostId: string): NumericSample[] {
-    const rows = this.db
-      .prepare(
-        `SELECT s.name, s.labels, l.timestamp, l.value FROM series s JOIN latest l ON l.series_id = s.id
-         WHERE s.host_id = ? ORDER BY s.name, s.labels`,
-      )
-      .all(hostId) as Array<{ name: string; labels: string; timestamp: number; value: number }>;
-    return rows.map((r) => ({
-      name: r.name,
-      labels: JSON.parse(r.labels) as Record<string, string>,
-      timestamp: r.timestamp,
-      value: r.value,
-    }));
+    return this.#latest.samples(hostId);
   }
 
   latestStates(hostId: string): StateRecord[] {
-    const rows = this.db
-      .prepare("SELECT name, labels, timestamp, state FROM states WHERE host_id = ? ORDER BY name, labels")
-      .all(hostId) as Array<{ name: string; labels: string; timestamp: number; state: string }>;
-    return rows.map((r) => ({
-      name: r.name,
-      labels: JSON.parse(r.labels) as Record<string, string>,
-      timestamp: r.timestamp,
-      state: r.state,
-    }));
+    return this.#latest.states(hostId);
   }
 
-  /** Forgets batch ids older than the dedup window; a batch resent after that would be stored again. */
-  pruneReceivedBatches(olderThan: number): number {
-    return this.db.prepare("DELETE FROM received_batches WHERE received_at < ?").run(olderThan).changes;
+  /**
+   * Starts what a running hub does beside ingest: rollups and retention in short steps, and WAL
+   * checkpoints on a worker thread (wal-checkpointer.ts). Tests and tools that only read or write
+   * leave it off and keep SQLite's own checkpoints.
+   */
+  startBackground(logger: Logger): { stop(): Promise<void> } {
+    const maintenance = this.maintenance(logger);
+    const checkpointer = new WalCheckpointer({ db: this.db, logger });
+    maintenance.start();
+    return {
+      stop: async () => {
+        maintenance.stop();
+        await checkpointer.stop();
+      },
+    };
+  }
+
+  /** The rollup and retention loop over this store (not started). */
+  maintenance(logger: Logger, now?: () => number): StorageMaintenance {
+    return new StorageMaintenance({
+      jobs: [
+        { name: "rollup", step: (t) => this.rollups.step(t) },
+        { name: "retention", step: (t) => this.retention.step(t) },
+      ],
+      logger,
+      ...(now ? { now } : {}),
+    });
+  }
+
+  /**
+   * Up to when (ms, exclusive) each rollup is complete: 1-minute rollups exist for every minute
+   * before `rollup1m`, 1-hour ones before `rollup1h`; null before the first rollup. Newer data is
+   * read from the finer resolution.
+   */
+  rolledUpUntil(): { rollup1m: number | null; rollup1h: number | null } {
+    const m = this.#progress.doneUntil("1m");
+    const h = this.#progress.doneUntil("1h");
+    return { rollup1m: m === null ? null : m * MINUTE_MS, rollup1h: h === null ? null : h * HOUR_MS };
+  }
+
+  /** Series ids held in memory (one per series written since the hub started). */
+  get cachedSeries(): number {
+    return this.#seriesIds.size;
   }
 
   close(): void {
     this.db.close();
   }
-
-  #seriesId(hostId: string, name: string, labels: string): number {
-    const key = `${hostId}\u0000${name}\u0000${labels}`;
-    const cached = this.#seriesIds.get(key);
-    if (cached !== undefined) return cached;
-    let id = this.#findSeries.get(hostId, name, labels) as number | undefined;
-    if (id === undefined) id = Number(this.#insertSeries.run(hostId, name, labels).lastInsertRowid);
-    this.#seriesIds.set(key, id);
-    return id;
-  }
-}
-
-function toSummary(r: HostRow, now: number, downAfterMissedPushes: number): HostSummary {
-  const up = now - r.lastSeen <= r.pushIntervalMs * downAfterMissedPushes;
-  return {
-    id: r.id,
-    hostname: r.hostname,
-    labels: JSON.parse(r.labels) as Record<string, string>,
-    agentVersion: r.agentVersion,
-    bootId: r.bootId,
-    firstSeen: r.firstSeen,
-    lastSeen: r.lastSeen,
-    pushIntervalMs: r.pushIntervalMs,
-    status: up ? "up" : "down",
-    lastSequence: r.lastSequence,
-  };
 }

@@ -1,4 +1,12 @@
 import type { Migration } from "../../shared/sqlite/open-database.ts";
+import { agentTokensMigration } from "../auth/token-migration.ts";
+import { notificationsMigration } from "../notify/outbox/migration.ts";
+import { alertingMigration } from "../rules/alerting-migration.ts";
+import { storageMigration } from "./storage-migration.ts";
+import { actionRequestsMigration } from "../actions/migration.ts";
+import { failoverMigration } from "../failover/migration.ts";
+import { remediationMigration } from "../remediation/migration.ts";
+import { mcpMigration } from "../mcp/migration.ts";
 
 /** The hub's schema history. Append only: never edit a released step. */
 export const hubMigrations: readonly Migration[] = [
@@ -58,4 +66,12 @@ export const hubMigrations: readonly Migration[] = [
       `);
     },
   },
+  { version: 2, ...storageMigration },
+  { version: 3, ...agentTokensMigration },
+  { version: 4, ...alertingMigration },
+  { version: 5, ...notificationsMigration },
+  { version: 6, ...actionRequestsMigration },
+  { version: 7, ...failoverMigration },
+  { version: 8, ...remediationMigration },
+  { version: 9, ...mcpMigration },
 ];

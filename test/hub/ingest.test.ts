@@ -1,9 +1,11 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { createHubApp } from "../../hub/app.ts";
 import { loadHubConfig } from "../../hub/config/load.ts";
 import { HubStore } from "../../hub/store/hub-store.ts";
+import { storageOptionsFrom } from "../../hub/store/storage-config.ts";
 import { errorBody } from "../../shared/api/error-body.ts";
 import { silentLogger } from "../../shared/log/logger.ts";
 import { batchEnvelope, gzipJson } from "../support/batches.ts";
@@ -12,9 +14,15 @@ import { useTempDirs } from "../support/temp-dir.ts";
 const tempDir = useTempDirs();
 const NOW = 1_790_000_005_000;
 
-function makeHub(env: Record<string, string> = {}) {
-  const { config } = loadHubConfig({ configFile: undefined, env });
-  const store = new HubStore(join(tempDir(), "hub.sqlite"));
+function makeHub(env: Record<string, string> = {}, yaml?: string) {
+  const dir = tempDir();
+  let configFile: string | undefined;
+  if (yaml !== undefined) {
+    configFile = join(dir, "hub.yaml");
+    writeFileSync(configFile, yaml);
+  }
+  const { config } = loadHubConfig({ configFile, env });
+  const store = new HubStore(join(dir, "hub.sqlite"), storageOptionsFrom(config.storage, config.dedupWindow));
   const app = createHubApp({ store, config, logger: silentLogger, version: "test", now: () => NOW });
   const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
     app.request("/api/v1/ingest", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
@@ -58,19 +66,19 @@ describe("POST /api/v1/ingest", () => {
 
   it("treats the same sequence from another boot as a new batch", async () => {
     const { post, sampleRows } = makeHub();
-    await post(JSON.stringify(batchEnvelope({ sequence: 1, bootId: "boot-1", timestamp: 1 })));
-    await post(JSON.stringify(batchEnvelope({ sequence: 1, bootId: "boot-2", timestamp: 2 })));
+    await post(JSON.stringify(batchEnvelope({ sequence: 1, bootId: "boot-1", timestamp: NOW - 2000 })));
+    await post(JSON.stringify(batchEnvelope({ sequence: 1, bootId: "boot-2", timestamp: NOW - 1000 })));
     expect(sampleRows()).toBe(2);
   });
 
   it("keeps the newest value as latest when batches arrive out of order", async () => {
     const { post, app } = makeHub();
-    await post(JSON.stringify(batchEnvelope({ sequence: 2, timestamp: 2000, samples: [{ name: "vigil_load1", value: 2 }] })));
-    await post(JSON.stringify(batchEnvelope({ sequence: 1, timestamp: 1000, samples: [{ name: "vigil_load1", value: 1 }] })));
+    await post(JSON.stringify(batchEnvelope({ sequence: 2, timestamp: NOW - 1000, samples: [{ name: "vigil_load1", value: 2 }] })));
+    await post(JSON.stringify(batchEnvelope({ sequence: 1, timestamp: NOW - 2000, samples: [{ name: "vigil_load1", value: 1 }] })));
     const latest = (await (await app.request("/api/v1/hosts/gpu-box/latest")).json()) as {
       samples: Array<{ value: number; timestamp: number }>;
     };
-    expect(latest.samples).toEqual([{ name: "vigil_load1", labels: {}, timestamp: 2000, value: 2 }]);
+    expect(latest.samples).toEqual([{ name: "vigil_load1", labels: {}, timestamp: NOW - 1000, value: 2 }]);
   });
 
   it("refuses a schema violation with the field path, and writes nothing", async () => {
@@ -90,7 +98,7 @@ describe("POST /api/v1/ingest", () => {
     expect(body.error.field).toBe("payload.samples[2].value");
     expect(body.error.message).toContain('payload.samples[2].value: must be a finite number, got the string "high"');
     expect(sampleRows()).toBe(0);
-    expect(store.listHosts(NOW, 3)).toEqual([]);
+    expect(store.db.prepare("SELECT COUNT(*) FROM hosts").pluck().get()).toBe(0);
   });
 
   it("refuses malformed JSON, bad gzip and unknown encodings", async () => {
@@ -164,25 +172,91 @@ describe("POST /api/v1/ingest", () => {
   });
 });
 
-describe("GET /api/v1/hosts", () => {
-  it("lists reporting hosts with up/down from heartbeat staleness", async () => {
-    const { post, store } = makeHub();
-    await post(JSON.stringify(batchEnvelope({ agentId: "gpu-box" })));
-    const hosts = store.listHosts(NOW, 3);
-    expect(hosts).toHaveLength(1);
-    expect(hosts[0]).toMatchObject({
-      id: "gpu-box",
-      hostname: "gpu-box.lan",
-      labels: { site: "home" },
-      status: "up",
-      lastSeen: NOW,
-      lastSequence: 1,
-    });
-    // Three missed 10 s pushes later the host is down.
-    expect(store.listHosts(NOW + 30_000, 3)[0]?.status).toBe("up");
-    expect(store.listHosts(NOW + 30_001, 3)[0]?.status).toBe("down");
+describe("POST /api/v1/ingest at its limits", () => {
+  it("answers 503 INGEST_BUSY with Retry-After when the commit queue is full, and stores the batch on retry", async () => {
+    const { post, sampleRows } = makeHub({}, "storage:\n  maxQueuedSamples: 1000\n  commitInterval: 200ms\n");
+    const samples = Array.from({ length: 600 }, (_, i) => ({ name: "vigil_cpu_usage_percent", labels: { cpu: String(i) }, value: i }));
+    const body = (sequence: number) => JSON.stringify(batchEnvelope({ sequence, timestamp: NOW - 10_000 * (3 - sequence), samples }));
+    const [first, second] = await Promise.all([post(body(1)), post(body(2))]);
+    expect(first?.status).toBe(200);
+    expect(second?.status).toBe(503);
+    expect(second?.headers.get("retry-after")).toMatch(/^[1-3]$/);
+    expect(((await second?.json()) as { error: { code: string } }).error.code).toBe("INGEST_BUSY");
+    expect(sampleRows()).toBe(600);
+    expect((await post(body(2))).status).toBe(200);
+    expect(sampleRows()).toBe(1200);
   });
 
+  it("refuses a batch sent as another agent than the token's with 403, storing nothing", async () => {
+    const { post, sampleRows } = makeHub({}, "auth:\n  agents:\n    - id: gpu-1\n      token: tok-gpu-1-secret\n");
+    const res = await post(JSON.stringify(batchEnvelope({ agentId: "nas", timestamp: NOW })), { authorization: "Bearer tok-gpu-1-secret" });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string; field: string } }).error).toMatchObject({
+      code: "AGENT_ID_MISMATCH",
+      field: "payload.host.agentId",
+    });
+    expect(sampleRows()).toBe(0);
+    const own = await post(JSON.stringify(batchEnvelope({ agentId: "gpu-1", timestamp: NOW })), {
+      authorization: "Bearer tok-gpu-1-secret",
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it("names the field of any mistyped value in a batch, and writes nothing", async () => {
+    const { post, sampleRows, store } = makeHub();
+    const valid = batchEnvelope({
+      timestamp: NOW,
+      samples: [
+        { name: "vigil_gpu_temperature_celsius", labels: { gpu: "0", uuid: "GPU-1" }, value: 61 },
+        { name: "vigil_load1", value: 0.5 },
+      ],
+      states: [{ name: "vigil_zfs_pool_health", labels: { pool: "tank" }, state: "ONLINE" }],
+    });
+    const leaves = leafPaths(valid);
+    expect(leaves.length).toBe(22);
+    let seed = 11;
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < 120; i++) {
+      const [path, value] = leaves[Math.floor(rand() * leaves.length)] as [Array<string | number>, unknown];
+      // A leaf of the wrong type: a number where text is expected, text where a number is.
+      const wrong = typeof value === "number" ? ["7", null, true, {}][i % 4] : [12, null, false, []][i % 4];
+      const mutated = structuredClone(valid);
+      setAt(mutated, path, wrong);
+      const res = await post(JSON.stringify(mutated));
+      const field = formatPath(path);
+      expect(res.status, field).toBe(400);
+      const err = errorBody.parse(await res.json()).error;
+      // The protocol version and kind are checked first, then the payload; the field is the one mutated.
+      expect(err.field, `${field} -> ${JSON.stringify(wrong)}`).toBe(field);
+      expect(err.message).toContain(field);
+    }
+    expect(sampleRows()).toBe(0);
+    expect(store.db.prepare("SELECT COUNT(*) FROM received_batches").pluck().get()).toBe(0);
+  });
+});
+
+/** Every leaf (string, number, boolean) of a JSON value, with its path. */
+function leafPaths(value: unknown, path: Array<string | number> = []): Array<[Array<string | number>, unknown]> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leafPaths(v, [...path, i]));
+  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...path, k]));
+  return [[path, value]];
+}
+
+function setAt(target: unknown, path: Array<string | number>, value: unknown): void {
+  let cur = target as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
+  cur[path[path.length - 1] as string | number] = value;
+}
+
+/** The path as the hub writes it: `payload.samples[0].labels.gpu`. */
+function formatPath(path: Array<string | number>): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+}
+
+describe("GET /api/v1/hosts", () => {
   it("answers 404 with HOST_NOT_FOUND for an unknown host", async () => {
     const { app } = makeHub();
     const res = await app.request("/api/v1/hosts/nope/latest");
