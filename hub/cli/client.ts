@@ -1,7 +1,9 @@
 import { STATUS_CODES } from "node:http";
 import { request } from "undici";
 import { z } from "zod";
+import { type HostRemoval, hostRemoval, type IssuedAgentToken, issuedAgentToken } from "../../shared/api/agent-tokens.ts";
 import { type HostLatest, type HostList, type HostSummary, hostLatest, hostList, hostSummary } from "../../shared/api/hosts.ts";
+import { type HostView, hostView } from "../../shared/api/views.ts";
 import type { Secret } from "../../shared/config/secret.ts";
 import { issuesToText, toFieldIssues } from "../../shared/validation/issues.ts";
 import { errorBody } from "../../shared/api/error-body.ts";
@@ -73,11 +75,36 @@ export class HubClient {
     return this.get(`api/v1/hosts/${encodeURIComponent(id)}/latest`, hostLatest);
   }
 
+  /** GET /api/v1/hosts/:id/<view>: one typed view (gpus, pools, containers, units, probes). */
+  getHostView(id: string, view: string): Promise<Fetched<HostView>> {
+    return this.get(`api/v1/hosts/${encodeURIComponent(id)}/${encodeURIComponent(view)}`, hostView);
+  }
+
+  /** POST /api/v1/hosts (admin): a new token bound to `id`, shown this once. */
+  addHost(id: string): Promise<Fetched<IssuedAgentToken>> {
+    return this.call("POST", "api/v1/hosts", issuedAgentToken, { id });
+  }
+
+  /** DELETE /api/v1/hosts/:id (admin): revoke its token and delete the host and its data. */
+  removeHost(id: string): Promise<Fetched<HostRemoval>> {
+    return this.call("DELETE", `api/v1/hosts/${encodeURIComponent(id)}`, hostRemoval);
+  }
+
+  /** DELETE /api/v1/hosts/:id/token (admin): revoke its token, keep its history. */
+  revokeToken(id: string): Promise<Fetched<HostRemoval>> {
+    return this.call("DELETE", `api/v1/hosts/${encodeURIComponent(id)}/token`, hostRemoval);
+  }
+
   /** GETs a path relative to the hub's base URL and validates the 2xx body with `schema`. */
-  async get<S extends z.ZodType>(path: string, schema: S): Promise<Fetched<z.output<S>>> {
+  get<S extends z.ZodType>(path: string, schema: S): Promise<Fetched<z.output<S>>> {
+    return this.call("GET", path, schema);
+  }
+
+  /** Sends a request (with a JSON body when given) and validates the 2xx answer with `schema`. */
+  async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<Fetched<z.output<S>>> {
     const url = new URL(path, this.#base);
-    const what = `GET ${url.pathname}`;
-    const res = await this.#send(url);
+    const what = `${method} ${url.pathname}`;
+    const res = await this.#send(method, url, body);
     if (res.status < 200 || res.status > 299) throw this.#apiError(res.status, res.text);
 
     let raw: unknown;
@@ -98,11 +125,17 @@ export class HubClient {
     return { data: parsed.data, raw };
   }
 
-  async #send(url: URL): Promise<{ status: number; text: string }> {
+  async #send(method: string, url: URL, body: unknown): Promise<{ status: number; text: string }> {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": `vigil-cli/${this.#version}` };
     if (this.#token) headers.authorization = `Bearer ${this.#token.reveal()}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
     try {
-      const res = await request(url, { method: "GET", headers, signal: AbortSignal.timeout(this.#timeoutMs) });
+      const res = await request(url, {
+        method: method as "GET",
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
       return { status: res.statusCode, text: await res.body.text() };
     } catch (err) {
       throw this.#transportError(err);

@@ -17,6 +17,8 @@ export interface ArgSpec {
 export interface CommandContext {
   /** Positional arguments after the command name, by ArgSpec name; the count is checked before `run`. */
   args: Record<string, string | undefined>;
+  /** Positional arguments beyond `args`, for a command with `rest` (`key=value ...`); otherwise empty. */
+  rest: readonly string[];
   /** Values of the command's own `options` (global flags are handled before `run`). */
   options: Record<string, string | boolean | Array<string | boolean> | undefined>;
   /** `--json`: print the hub's JSON instead of text. */
@@ -34,6 +36,8 @@ export interface CommandContext {
 export interface Command {
   name: string;
   args: readonly ArgSpec[];
+  /** Takes any number of further positional arguments (shown as `[name...]`), handed over as `rest`. */
+  rest?: { name: string };
   /** One line for the command list in `vigil --help`. */
   summary: string;
   /** Paragraphs for `vigil help <name>`. */

@@ -139,13 +139,13 @@ function when(ms: number, nowMs: number): string {
   return `${formatAge(nowMs - ms)} (${new Date(ms).toISOString()})`;
 }
 
-/** `vigil host <id>`: the host's details, then its newest samples and states. */
-export function formatHostDetails(latest: HostLatest, nowMs: number): string {
-  const h = latest.host;
-  const details = formatFields([
+/** The host's details as aligned `Key:   value` lines. */
+export function formatHostFields(h: HostSummary, nowMs: number): string {
+  return formatFields([
     ["ID", h.id],
     ["Hostname", h.hostname],
     ["Status", h.status],
+    ...(h.mode === undefined ? [] : [["Mode", h.mode] as const]),
     ["Last seen", when(h.lastSeen, nowMs)],
     ["First seen", when(h.firstSeen, nowMs)],
     ["Agent version", h.agentVersion],
@@ -154,6 +154,10 @@ export function formatHostDetails(latest: HostLatest, nowMs: number): string {
     ["Last sequence", String(h.lastSequence)],
     ["Labels", formatLabelList(h.labels)],
   ]);
+}
+
+/** Every newest sample and state, grouped by name and written like Prometheus (`vigil host <id> --all`). */
+export function formatSeriesLists(latest: Pick<HostLatest, "samples" | "states">): string {
   const samples = formatSeriesSection(
     "Samples",
     latest.samples.map((s) => ({ name: s.name, series: formatSeries(s.name, s.labels), value: String(s.value) })),
@@ -162,7 +166,12 @@ export function formatHostDetails(latest: HostLatest, nowMs: number): string {
     "States",
     latest.states.map((s) => ({ name: s.name, series: formatSeries(s.name, s.labels), value: printable(s.state) })),
   );
-  return [details, samples, states].join("\n\n");
+  return [samples, states].join("\n\n");
+}
+
+/** The host's details, then its newest samples and states. */
+export function formatHostDetails(latest: HostLatest, nowMs: number): string {
+  return [formatHostFields(latest.host, nowMs), formatSeriesLists(latest)].join("\n\n");
 }
 
 /** `--json` output: the hub's body as received, indented. */

@@ -9,7 +9,8 @@ function columns(rows: ReadonlyArray<readonly [string, string]>): string {
 
 /** The command and its arguments as typed: `host <id>`, `help [command]`. */
 export function commandSynopsis(command: Command): string {
-  return [command.name, ...command.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`))].join(" ");
+  const rest = command.rest === undefined ? [] : [`[${command.rest.name}...]`];
+  return [command.name, ...command.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`)), ...rest].join(" ");
 }
 
 /** `vigil --help`. */

@@ -50,6 +50,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     let client: HubClient | undefined;
     const ctx: CommandContext = {
       args: bindArgs(line.command, line.args),
+      rest: line.command.rest === undefined ? [] : line.args.slice(line.command.args.length),
       options: line.options,
       json: line.flags.json,
       hub: () => {
@@ -81,7 +82,7 @@ function bindArgs(command: Command, given: readonly string[]): Record<string, st
   const helpCommand = `vigil help ${command.name}`;
   const missing = command.args.slice(given.length).find((a) => a.required);
   if (missing) throw new UsageError(`missing <${missing.name}> for "${command.name}"`, helpCommand);
-  if (given.length > command.args.length) {
+  if (given.length > command.args.length && command.rest === undefined) {
     throw new UsageError(`unexpected argument ${JSON.stringify(given[command.args.length])} for "${command.name}"`, helpCommand);
   }
   return Object.fromEntries(command.args.map((a, i) => [a.name, given[i]]));

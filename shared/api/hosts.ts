@@ -16,6 +16,8 @@ export const hostSummary = z.object({
   /** `down` once no batch arrived for `hosts.downAfterMissedPushes` push intervals. */
   status: z.enum(["up", "down"]),
   lastSequence: z.int().nonnegative(),
+  /** `pull` when the hub scrapes the agent (pull.agents), else `push`; absent from hubs before 0.2. */
+  mode: z.enum(["push", "pull"]).optional(),
 });
 export type HostSummary = z.infer<typeof hostSummary>;
 

@@ -84,6 +84,7 @@ describe("the built vigil", () => {
     ]);
     expect(runs.map((r) => r.code)).toEqual([0, 1, 3, 2, 0]);
     for (const r of runs) expect(r.stdout + r.stderr).not.toContain("secret123");
-    expect(hub.requests.filter((q) => q.headers.authorization === "Bearer secret123")).toHaveLength(3);
+    // hosts: 1 request; host ghost: the host and its 5 views; hosts --json: 1.
+    expect(hub.requests.filter((q) => q.headers.authorization === "Bearer secret123")).toHaveLength(8);
   });
 });

@@ -3,7 +3,7 @@ import type { Command } from "../../hub/cli/command.ts";
 import { COMMANDS } from "../../hub/cli/commands/index.ts";
 import { runCli } from "../../hub/cli/run.ts";
 import { captureIo } from "./support/capture.ts";
-import { type FakeHub, gpuLatest, healthyRoutes, hostList, NOW, type Reply, startFakeHub } from "./support/fake-hub.ts";
+import { type FakeHub, gpuBox, gpuLatest, gpuViews, healthyRoutes, hostList, NOW, type Reply, startFakeHub } from "./support/fake-hub.ts";
 import { closedPort } from "./support/ports.ts";
 
 let hub: FakeHub | undefined;
@@ -68,20 +68,65 @@ describe("vigil hosts", () => {
 });
 
 describe("vigil host <id>", () => {
-  it("prints the host, its samples and its states", async () => {
+  it("prints the host, then a table per typed view, leaving out empty ones", async () => {
     const r = await vigil(["host", "gpu-1"]);
     expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
     expect(r.stdout).toContain("Hostname:       gpu-1.lan\n");
+    expect(r.stdout).toContain(
+      [
+        "GPUs (2):",
+        "GPU   NAME                      TEMP   UTIL   MEMORY            POWER           FAN   PROCESSES",
+        "0     NVIDIA GeForce RTX 4090   64°C   97%    20 GiB / 24 GiB   312 W / 450 W   41%   1",
+        "1     NVIDIA RTX A4000          48°C   0%     -                 -               -     -",
+        "",
+        "Pools (2):",
+        "POOL        HEALTH     SIZE      ALLOC     CAP   FRAG   SCAN                   DATA ERRORS",
+        "nvme-fast   DEGRADED   1.8 TiB   1.6 TiB   86%   12%    resilver_in_progress   0",
+        "sata-bulk   ONLINE     -         -         41%   -      -                      -",
+        "",
+        "Units (1):",
+        "UNIT                 ACTIVE   SUB      RESULT      RESTARTS",
+        "postgresql.service   failed   failed   exit-code   3",
+        "",
+        "Probes (1):",
+        "PROBE        KIND     UP   STATUS          TOOK   MESSAGE",
+        "ollama-gpu   ollama   no   missing_model   42ms   model llama3.1:70b is not installed",
+        "",
+        "Every sample and state: vigil host gpu-1 --all",
+        "",
+      ].join("\n"),
+    );
+    expect(r.stdout).not.toContain("Containers");
+    expect(hub?.requests.map((q) => q.path).sort()).toEqual(
+      ["", "/containers", "/gpus", "/pools", "/probes", "/units"].map((p) => `/api/v1/hosts/gpu-1${p}`),
+    );
+  });
+
+  it("--all adds every sample and state", async () => {
+    const r = await vigil(["host", "gpu-1", "--all"]);
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       ["Samples (3):", "  cpu_usage_ratio                 0.25", '  disk_used_bytes{mount="/"}      1200000000'].join("\n"),
     );
     expect(r.stdout).toContain('States (1):\n  zfs_pool_health{pool="tank"}  ONLINE\n');
-    expect(hub?.requests.map((q) => q.path)).toEqual(["/api/v1/hosts/gpu-1/latest"]);
   });
 
-  it("--json prints the latest answer", async () => {
+  it("shows the host alone from a hub that has no typed views yet", async () => {
+    const routes = { "/api/v1/hosts/gpu-1": healthyRoutes()["/api/v1/hosts/gpu-1"] as Reply };
+    const r = await vigil(["host", "gpu-1"], { routes });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("ID:             gpu-1\n");
+    expect(r.stdout).toContain("\n\nNo GPUs, pools, containers, units or probes reported.\n\n");
+  });
+
+  it("--json prints the hub's answers: the host and each view", async () => {
     const r = await vigil(["host", "gpu-1", "--json"]);
-    expect(JSON.parse(r.stdout)).toEqual(gpuLatest);
+    const body = JSON.parse(r.stdout) as { host: unknown; views: Record<string, unknown>; latest?: unknown };
+    expect(body.host).toEqual(gpuBox);
+    expect(body.views).toEqual(gpuViews);
+    expect(body.latest).toBeUndefined();
+    expect((JSON.parse((await vigil(["host", "gpu-1", "--json", "--all"])).stdout) as { latest: unknown }).latest).toEqual(gpuLatest);
   });
 
   it("exits 1 for an unknown host", async () => {
@@ -95,7 +140,7 @@ describe("vigil host <id>", () => {
 
   it("keeps control characters of the hub's messages away from the terminal", async () => {
     const body = { error: { code: "HOST_NOT_FOUND", message: 'no host "\u001b[2J"' } };
-    const r = await vigil(["host", "x"], { routes: { "/api/v1/hosts/x/latest": { status: 404, json: body } } });
+    const r = await vigil(["host", "x"], { routes: { "/api/v1/hosts/x": { status: 404, json: body } } });
     expect(r.stderr).toBe('error HOST_NOT_FOUND: no host "\\x1b[2J"\n');
   });
 });
@@ -104,7 +149,9 @@ describe("usage errors exit 2 with one reason and a hint", () => {
   it.each([
     [["hots"], "vigil: unknown command \"hots\"\nRun 'vigil --help' for usage.\n"],
     [["host"], "vigil: missing <id> for \"host\"\nRun 'vigil help host' for usage.\n"],
-    [["hosts", "extra"], 'vigil: unexpected argument "extra" for "hosts"\nRun \'vigil help hosts\' for usage.\n'],
+    [["hosts", "extra"], "vigil: unknown hosts action \"extra\" (expected add, remove or revoke)\nRun 'vigil help hosts' for usage.\n"],
+    [["hosts", "add"], "vigil: missing <id> for \"hosts add\"\nRun 'vigil help hosts' for usage.\n"],
+    [["hosts", "add", "a", "b"], 'vigil: unexpected argument "b" for "hosts"\nRun \'vigil help hosts\' for usage.\n'],
     [["hosts", "--frobnicate"], "vigil: unknown option --frobnicate\nRun 'vigil help hosts' for usage.\n"],
     [["--nope"], "vigil: unknown option --nope\nRun 'vigil --help' for usage.\n"],
     [["hosts", "--hub"], "vigil: option --hub needs a value\nRun 'vigil help hosts' for usage.\n"],
@@ -192,8 +239,11 @@ describe("help and version", () => {
 });
 
 describe("the command table", () => {
-  it("registers hosts, host and help", () => {
-    expect([...COMMANDS.keys()]).toEqual(["hosts", "host", "help"]);
+  it("registers hosts and host first and help last, each under its own name", () => {
+    const names = [...COMMANDS.keys()];
+    expect(names.slice(0, 2)).toEqual(["hosts", "host"]);
+    expect(names.at(-1)).toBe("help");
+    for (const [name, command] of COMMANDS) expect(command.name).toBe(name);
   });
 
   it("takes a new command with its own options", async () => {
