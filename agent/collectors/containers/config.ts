@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { duration } from "../../../shared/config/schema-helpers.ts";
+import { runtimeLabel } from "./runtime-label.ts";
 
 export const DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
 export const DEFAULT_PODMAN_SOCKET = "/run/podman/podman.sock";
@@ -45,11 +46,6 @@ const runtime = z.discriminatedUnion(
 );
 
 export type RuntimeConfig = z.infer<typeof runtime>;
-
-/** The `runtime` label of a configured runtime. */
-export function runtimeLabel(config: RuntimeConfig): string {
-  return config.name ?? config.kind;
-}
 
 /** `collectors.containers`: Docker, Podman and nerdctl containers, their state, health and restarts. */
 export const containersCollectorSchema = z.strictObject({

@@ -1,5 +1,5 @@
-import { request } from "node:http";
-import { CommandFailedError, type CommandOutput, displayCommand, runCommand } from "../run-command.ts";
+import { nodeHttp } from "../../http/node-builtins.ts";
+import { CommandFailedError, type CommandOutput, displayCommand, runCommand } from "../../../shared/process/run-command.ts";
 
 /**
  * Everything the containers collector reads from outside the process goes through this file: the
@@ -35,14 +35,15 @@ const SOCKET_UNAVAILABLE: Record<string, (socket: string) => string> = {
  * WebAssembly and the agent runs V8 in lite mode, which has no WebAssembly at all (checked on Node
  * 24.21: undici fails with ERR_WEBASSEMBLY_NOT_SUPPORTED). node:http takes `socketPath` and parses
  * with the native llhttp. `agent: false` opens one connection per request and keeps none idle: a
- * few dozen unix-socket connects per cycle cost nothing, and nothing lingers between cycles.
+ * few dozen unix-socket connects per cycle cost nothing, and nothing lingers between cycles. Loaded
+ * with getBuiltinModule, not imported, to keep undici out of the agent (agent/http/node-builtins.ts).
  * Rejects with the signal's reason (an Error) when it aborts.
  */
 export function engineGet(socketPath: string, path: string, signal: AbortSignal): Promise<EngineResponse> {
   return new Promise((resolve, reject) => {
     const what = `GET ${path}`;
     if (signal.aborted) return reject(abortError(what, signal));
-    const req = request(
+    const req = nodeHttp().request(
       { socketPath, path, method: "GET", headers: { host: "localhost", accept: "application/json" }, agent: false, signal },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,10 +1,11 @@
-import { CommandUnavailableError } from "../run-command.ts";
+import { CommandUnavailableError } from "../../../shared/process/run-command.ts";
 import type { CollectContext, CollectOutcome, Collector } from "../collector.ts";
-import { type RuntimeConfig, runtimeLabel } from "./config.ts";
+import type { RuntimeConfig } from "./config.ts";
 import { type ContainerStatus, onePerName } from "./container-status.ts";
 import { readEngineContainers } from "./engine-runtime.ts";
 import { RuntimeUnavailableError } from "./exec.ts";
 import { readNerdctlContainers } from "./nerdctl-runtime.ts";
+import { runtimeLabel } from "./runtime-label.ts";
 import { containerObservations, type RuntimeReading } from "./samples.ts";
 
 /** Share of the cycle's timeout each runtime gets, so that a hung one fails before the cycle does. */

@@ -1,5 +1,4 @@
-import type { z } from "zod";
-import { issuesToText, toFieldIssues } from "../../../shared/validation/issues.ts";
+import { JsonFieldError } from "../json-fields.ts";
 
 /** A runtime's answer that is not the JSON it should be. `source` names where it came from. */
 export class ContainersParseError extends Error {
@@ -24,10 +23,12 @@ export function parseJson(text: string, source: string): unknown {
   }
 }
 
-/** Checks `value` against `schema`; the error names each bad field (`[2].State.ExitCode: expected number, got ...`). */
-export function checkShape<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
-  const result = schema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  const issues = toFieldIssues(result.error.issues).slice(0, 3);
-  throw new ContainersParseError(source, `unexpected shape: ${issuesToText(issues)}`);
+/** Runs `read` over `value`; a bad field becomes an error naming the source and the field (`[2].State.ExitCode: expected number, got ...`). */
+export function readShape<T>(value: unknown, source: string, read: (value: unknown) => T): T {
+  try {
+    return read(value);
+  } catch (err) {
+    if (err instanceof JsonFieldError) throw new ContainersParseError(source, `unexpected shape: ${err.message}`);
+    throw err;
+  }
 }

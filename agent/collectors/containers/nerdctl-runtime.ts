@@ -1,4 +1,4 @@
-import { displayCommand } from "../run-command.ts";
+import { displayCommand } from "../../../shared/process/run-command.ts";
 import { type ContainerStatus, joinListAndInspect } from "./container-status.ts";
 import { runNerdctl } from "./exec.ts";
 import { parseInspectArray } from "./parse-inspect.ts";

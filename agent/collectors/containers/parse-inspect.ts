@@ -1,6 +1,6 @@
-import { z } from "zod";
+import { type JsonObject, asObject, mapObjects, obj, optBool, optInt, optObj, optStr, str } from "../json-fields.ts";
 import type { InspectedContainer } from "./container-status.ts";
-import { ContainersParseError, checkShape, parseJson } from "./json-input.ts";
+import { ContainersParseError, parseJson, readShape } from "./json-input.ts";
 
 /**
  * The fields read from a Docker-compatible inspect object: Docker's and Podman's
@@ -10,22 +10,31 @@ import { ContainersParseError, checkShape, parseJson } from "./json-input.ts";
  * `Restarting` means "a restart policy is active", not "in a restart loop": so the state is read
  * from `State.Status` only, never from the flags.
  */
-const inspectSchema = z.object({
-  Id: z.string().min(1),
-  Name: z.string().optional(),
-  /** Docker: the image's sha256 id; nerdctl: the image name. */
-  Image: z.string().optional(),
-  RestartCount: z.int().nonnegative().optional(),
-  Config: z.object({ Image: z.string().optional() }).nullish(),
-  State: z.object({
-    Status: z.string().optional(),
-    ExitCode: z.int().optional(),
-    OOMKilled: z.boolean().optional(),
-    StartedAt: z.string().optional(),
-    Health: z.object({ Status: z.string(), FailingStreak: z.int().nonnegative().optional() }).nullish(),
-  }),
-});
-type RawInspect = z.infer<typeof inspectSchema>;
+function readRaw(o: JsonObject) {
+  const id = str(o, "Id", { min: 1 });
+  const state = obj(o, "State");
+  const health = optObj(state, "Health");
+  return {
+    Id: id,
+    Name: optStr(o, "Name"),
+    /** Docker: the image's sha256 id; nerdctl: the image name. */
+    Image: optStr(o, "Image"),
+    RestartCount: optInt(o, "RestartCount", { min: 0 }),
+    ConfigImage: mapOpt(optObj(o, "Config"), (c) => optStr(c, "Image")),
+    State: {
+      Status: optStr(state, "Status"),
+      ExitCode: optInt(state, "ExitCode"),
+      OOMKilled: optBool(state, "OOMKilled"),
+      StartedAt: optStr(state, "StartedAt"),
+      Health: mapOpt(health, (h) => ({ Status: str(h, "Status"), FailingStreak: optInt(h, "FailingStreak", { min: 0 }) })),
+    },
+  };
+}
+type RawInspect = ReturnType<typeof readRaw>;
+
+function mapOpt<T, U>(value: T | undefined, f: (v: T) => U): U | undefined {
+  return value === undefined ? undefined : f(value);
+}
 
 /** States in which the exit code describes the last run; in the others it is a leftover 0 or a stale value. */
 const EXITED_STATES = new Set(["exited", "dead", "restarting"]);
@@ -35,19 +44,24 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 
 /** One inspect object: the body of the Engine API's `GET /containers/{id}/json`. */
 export function parseInspect(text: string, source: string): InspectedContainer {
-  return toInspected(checkShape(inspectSchema, parseJson(text, source), source), source);
+  return toInspected(
+    readShape(parseJson(text, source), source, (value) => readRaw(asObject(value))),
+    source,
+  );
 }
 
 /** An array of inspect objects: what `nerdctl container inspect` prints for several ids. */
 export function parseInspectArray(text: string, source: string): InspectedContainer[] {
-  return checkShape(z.array(inspectSchema), parseJson(text, source), source).map((raw, i) => toInspected(raw, `${source} [${i}]`));
+  return readShape(parseJson(text, source), source, (value) => mapObjects(value, "", readRaw)).map((raw, i) =>
+    toInspected(raw, `${source} [${i}]`),
+  );
 }
 
 function toInspected(raw: RawInspect, source: string): InspectedContainer {
   const state = raw.State.Status === undefined || raw.State.Status === "" ? "unknown" : raw.State.Status.toLowerCase();
   const healthStatus = raw.State.Health?.Status.toLowerCase() ?? "";
   const health = state === "running" && healthStatus !== "" ? healthStatus : "none";
-  const configImage = raw.Config?.Image;
+  const configImage = raw.ConfigImage;
   const image = configImage !== undefined && configImage !== "" ? configImage : nameNotId(raw.Image);
   return {
     id: raw.Id,

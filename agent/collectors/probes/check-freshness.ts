@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { displayCommand } from "../run-command.ts";
+import { displayCommand } from "../../../shared/process/run-command.ts";
 import type { ProbeConfig } from "./config.ts";
 import type { ProbeIo } from "./exec.ts";
 import { getJsonText, revealHeaders } from "./http-json.ts";

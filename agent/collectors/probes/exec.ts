@@ -1,9 +1,8 @@
 import { stat } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
 import { basename } from "node:path";
-import { CommandFailedError, CommandUnavailableError, runCommand } from "../run-command.ts";
+import { nodeHttp, nodeHttps } from "../../http/node-builtins.ts";
+import { CommandFailedError, CommandUnavailableError, runCommand } from "../../../shared/process/run-command.ts";
 import { ProbeFailure } from "./probe-result.ts";
 
 export interface HttpCall {
@@ -84,12 +83,13 @@ export function createProbeIo(): ProbeIo {
  * One request with node's built-in client: the agent runs in V8 lite mode, without WebAssembly, so
  * undici (whose HTTP parser is WebAssembly) cannot run there (see agent/transport/http-post.ts). A
  * new connection each time (`agent: false`): a probe measures what a new client would get, and an
- * idle kept-alive socket to every target would only cost memory.
+ * idle kept-alive socket to every target would only cost memory. node:https (TLS) is loaded on the
+ * first https probe only (agent/http/node-builtins.ts).
  */
 function httpExchange(call: HttpCall, signal: AbortSignal): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const url = new URL(call.url);
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const send = url.protocol === "https:" ? nodeHttps().request : nodeHttp().request;
     let settled = false;
     const headers = call.body === undefined ? call.headers : { "content-length": String(Buffer.byteLength(call.body)), ...call.headers };
     const req = send(url, { method: call.method, headers, agent: false, signal }, (res) => {

@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { toFieldIssues } from "../../../shared/validation/issues.ts";
+import { type JsonObject, JsonFieldError, asObject, int, mapObjects, optInt, optStr, raw, str } from "../json-fields.ts";
 import { parseTimestamp } from "./parse-timestamp.ts";
 
 /** An Ollama answer that is not JSON, or not the shape its endpoint documents. */
@@ -24,47 +23,37 @@ export interface LoadedModel {
 }
 
 // Objects are not strict: a newer Ollama adds fields, and an older one leaves some out (see the fixtures).
-const bytes = z.number().int().nonnegative();
-const versionAnswer = z.object({ version: z.string().min(1).max(64) });
-const tagsAnswer = z.object({
-  models: z.array(z.object({ name: z.string().min(1), size: bytes.optional() })).nullable(),
-});
-const psAnswer = z.object({
-  models: z
-    .array(
-      z.object({
-        name: z.string().min(1),
-        size: bytes,
-        size_vram: bytes.optional(),
-        expires_at: z.string().optional(),
-        context_length: z.number().int().positive().optional(),
-      }),
-    )
-    .nullable(),
-});
+// `"models": null` from some versions means none; a missing `models` is an error, not an empty list.
+function models<T>(answer: JsonObject, read: (m: JsonObject) => T): T[] {
+  const list = raw(answer, "models");
+  return list === null ? [] : mapObjects(list, "models", read);
+}
 
 /** `GET /api/version` -> the version string. */
 export function parseOllamaVersion(text: string): string {
-  return parseAnswer(text, "/api/version", versionAnswer).version;
+  return readAnswer("/api/version", () => str(parseAnswer(text, "/api/version"), "version", { min: 1, max: 64 }));
 }
 
 /** `GET /api/tags` -> the installed models (`"models": null` from some versions means none). */
 export function parseOllamaTags(text: string): InstalledModel[] {
-  return (parseAnswer(text, "/api/tags", tagsAnswer).models ?? []).map((m) => ({ name: m.name, sizeBytes: m.size }));
+  return readAnswer("/api/tags", () =>
+    models(parseAnswer(text, "/api/tags"), (m) => ({ name: str(m, "name", { min: 1 }), sizeBytes: optInt(m, "size", { min: 0 }) })),
+  );
 }
 
 /** `GET /api/ps` -> the models loaded in memory. */
 export function parseOllamaPs(text: string): LoadedModel[] {
-  return (parseAnswer(text, "/api/ps", psAnswer).models ?? []).map((m) => {
-    const expires = m.expires_at === undefined ? undefined : parseTimestamp(m.expires_at);
-    return {
-      name: m.name,
-      sizeBytes: m.size,
-      vramBytes: m.size_vram,
-      expiresAtMs: expires?.ok === true && expires.ms > 0 ? expires.ms : undefined,
-      contextLength: m.context_length,
-    };
-  });
+  return readAnswer("/api/ps", () =>
+    models(parseAnswer(text, "/api/ps"), (m) => {
+      const name = str(m, "name", { min: 1 });
+      const sizeBytes = int(m, "size", { min: 0 });
+      const vramBytes = optInt(m, "size_vram", { min: 0 });
+      const expiresAt = optStr(m, "expires_at");
+      const contextLength = optInt(m, "context_length", { min: 1 });
+      const expires = expiresAt === undefined ? undefined : parseTimestamp(expiresAt);
+      return { name, sizeBytes, vramBytes, expiresAtMs: expires?.ok === true && expires.ms > 0 ? expires.ms : undefined, contextLength };
+    }),
+  );
 }
 
 /**
@@ -80,7 +69,8 @@ function withTag(name: string): string {
   return lastPart.includes(":") ? name : `${name}:latest`;
 }
 
-function parseAnswer<T>(text: string, endpoint: string, schema: z.ZodType<T>): T {
+/** The answer as a JSON object, or an error naming the endpoint. */
+function parseAnswer(text: string, endpoint: string): JsonObject {
   if (text.trim() === "") throw new OllamaParseError(`${endpoint}: the answer is empty`);
   let json: unknown;
   try {
@@ -88,10 +78,15 @@ function parseAnswer<T>(text: string, endpoint: string, schema: z.ZodType<T>): T
   } catch (err) {
     throw new OllamaParseError(`${endpoint}: the answer is not JSON (${(err as Error).message})`);
   }
-  const parsed = schema.safeParse(json, { reportInput: true });
-  if (!parsed.success) {
-    const first = toFieldIssues(parsed.error.issues)[0];
-    throw new OllamaParseError(`${endpoint}: ${first?.path === "" ? "" : `${first?.path}: `}${first?.message ?? "unexpected shape"}`);
+  return readAnswer(endpoint, () => asObject(json));
+}
+
+/** Runs `read`; a bad field becomes an error naming the endpoint and the field (`/api/ps: models[0].size: ...`). */
+function readAnswer<T>(endpoint: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof JsonFieldError) throw new OllamaParseError(`${endpoint}: ${err.message}`);
+    throw err;
   }
-  return parsed.data;
 }

@@ -65,5 +65,11 @@ describe("parseEngineList (GET /containers/json?all=1)", () => {
       "GET /containers/json: unexpected shape: expected array, got an object",
     );
     expect(() => parseEngineList('[{"Id":"a1"},{"Id":7}]')).toThrow("unexpected shape: [1].Id: expected string, got number 7");
+    expect(() => parseEngineList('[{"Id":"a1"},{"Id":"a2"},{"Id":"a3","Names":"/web"}]', "GET /containers/json?all=1")).toThrow(
+      'GET /containers/json?all=1: unexpected shape: [2].Names: expected an array of strings, got the string "/web"',
+    );
+    expect(() => parseEngineList('[{"Id":"a1","Names":["/web",3]}]')).toThrow("[0].Names: expected an array of strings, got an array of 2");
+    expect(() => parseEngineList('[{"Id":""}]')).toThrow('[0].Id: expected a non-empty string, got the string ""');
+    expect(() => parseEngineList("[null]")).toThrow("unexpected shape: [0]: expected object, got null");
   });
 });

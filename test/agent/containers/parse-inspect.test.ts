@@ -100,6 +100,16 @@ describe("parseInspect (Docker Engine API GET /containers/{id}/json)", () => {
     expect(parseInspect(text, "x").image).toBeUndefined();
   });
 
+  it("null Config and Health (as Docker writes them for none) are no image and no health, not errors", () => {
+    expect(parseInspect('{"Id":"c3","Config":null,"State":{"Status":"running","Health":null}}', "q")).toMatchObject({
+      id: "c3",
+      image: undefined,
+      state: "running",
+      health: "none",
+      healthFailingStreak: undefined,
+    });
+  });
+
   it("empty, garbage and wrong shapes are errors naming the request and the field", () => {
     expect(() => parseInspect("", "GET /containers/c3/json")).toThrow("GET /containers/c3/json: empty output, expected JSON");
     expect(() => parseInspect("Bad Gateway", "GET /containers/c3/json")).toThrow(/^GET \/containers\/c3\/json: not JSON/);
@@ -108,6 +118,18 @@ describe("parseInspect (Docker Engine API GET /containers/{id}/json)", () => {
     );
     expect(() => parseInspect('{"Id":"c3","State":{"ExitCode":"1"}}', "q")).toThrow(
       'q: unexpected shape: State.ExitCode: expected number, got the string "1"',
+    );
+    expect(() => parseInspect('{"Id":"c3","RestartCount":-1,"State":{}}', "q")).toThrow(
+      "q: unexpected shape: RestartCount: expected an integer >= 0, got number -1",
+    );
+    expect(() => parseInspect('{"Id":"c3","State":{"ExitCode":1.5}}', "q")).toThrow(
+      "q: unexpected shape: State.ExitCode: expected an integer, got number 1.5",
+    );
+    expect(() => parseInspect('{"Id":"c3","State":{"Health":{"FailingStreak":2}}}', "q")).toThrow(
+      "q: unexpected shape: State.Health.Status: is required (expected string)",
+    );
+    expect(() => parseInspect('{"Id":"c3","State":{"OOMKilled":"false"}}', "q")).toThrow(
+      'q: unexpected shape: State.OOMKilled: expected boolean, got the string "false"',
     );
     expect(() => parseInspect('{"Id":"c3","State":{"StartedAt":"yesterday"}}', "q")).toThrow(
       'q State.StartedAt: expected an RFC 3339 time, got "yesterday"',
@@ -141,5 +163,8 @@ describe("parseInspectArray (nerdctl container inspect --mode=dockercompat)", ()
       /^nerdctl container inspect: not JSON/,
     );
     expect(() => parseInspectArray("[]", "x")).not.toThrow();
+    expect(() => parseInspectArray('[{"Id":"a","State":{}},{"Id":"b"}]', "x")).toThrow(
+      "x: unexpected shape: [1].State: is required (expected object)",
+    );
   });
 });

@@ -12,6 +12,11 @@ describe("parseOllamaVersion", () => {
     expect(() => parseOllamaVersion("")).toThrow("/api/version: the answer is empty");
     expect(() => parseOllamaVersion("<html>502 Bad Gateway</html>")).toThrow(/^\/api\/version: the answer is not JSON \(Unexpected token/);
     expect(() => parseOllamaVersion('{"version": 5}')).toThrow("/api/version: version: expected string, got number 5");
+    expect(() => parseOllamaVersion('{"version": ""}')).toThrow('/api/version: version: expected a non-empty string, got the string ""');
+    expect(() => parseOllamaVersion(JSON.stringify({ version: "9".repeat(65) }))).toThrow(
+      /^\/api\/version: version: expected a string of at most 64 characters, got the string "9{60}…"$/,
+    );
+    expect(() => parseOllamaVersion('["0.5.1"]')).toThrow("/api/version: expected object, got an array of 1");
   });
 });
 
