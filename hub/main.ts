@@ -4,5 +4,7 @@
 import { assertNodeVersion } from "../shared/runtime.ts";
 
 assertNodeVersion("vigil-hub");
+// backup, restore and check run and exit here, without loading the daemon.
+await (await import("./maintenance/commands.ts")).exitIfMaintenanceCommand(process.argv.slice(2));
 const { runHub } = await import("./run-hub.ts");
 await runHub();

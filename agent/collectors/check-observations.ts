@@ -1,5 +1,6 @@
-import { numericSample, stateRecord } from "../../shared/protocol/samples.ts";
-import { type FieldIssue, toFieldIssues } from "../../shared/validation/issues.ts";
+import { checkNumericSample, checkStateRecord } from "../../shared/protocol/fast-check.ts";
+import type { NumericSample, StateRecord } from "../../shared/protocol/samples.ts";
+import type { FieldIssue } from "../../shared/validation/issues.ts";
 import type { Observations } from "./collector.ts";
 
 export interface CheckedObservations {
@@ -9,21 +10,24 @@ export interface CheckedObservations {
 }
 
 /**
- * Keeps only observations the hub will accept, checked with the wire schema itself. A collector's bad
+ * Keeps only observations the hub will accept, checked with the wire rules (the hand-written twin of
+ * the zod schemas, shared/protocol/fast-check.ts, which keeps zod out of the agent). A collector's bad
  * reading (NaN, a malformed label) is dropped here, named, rather than making the whole batch
  * unsendable later: one bad sample must never stop the rest from reaching the hub.
  */
 export function checkObservations(obs: Observations): CheckedObservations {
   const dropped: FieldIssue[] = [];
-  const samples = obs.samples.filter((s, i) => {
-    const r = numericSample.safeParse(s, { reportInput: true });
-    if (!r.success) dropped.push(...toFieldIssues(r.error.issues, ["samples", i]).map((d) => withName(d, s.name)));
-    return r.success;
+  const samples: NumericSample[] = [];
+  const states: StateRecord[] = [];
+  obs.samples.forEach((s, i) => {
+    const r = checkNumericSample(s, ["samples", i]);
+    if (r.ok) samples.push(r.value);
+    else dropped.push(withName(r.issue, s.name));
   });
-  const states = obs.states.filter((s, i) => {
-    const r = stateRecord.safeParse(s, { reportInput: true });
-    if (!r.success) dropped.push(...toFieldIssues(r.error.issues, ["states", i]).map((d) => withName(d, s.name)));
-    return r.success;
+  obs.states.forEach((s, i) => {
+    const r = checkStateRecord(s, ["states", i]);
+    if (r.ok) states.push(r.value);
+    else dropped.push(withName(r.issue, s.name));
   });
   return { valid: { samples, states }, dropped };
 }

@@ -8,6 +8,8 @@ export const HUB_ENV_OVERRIDES: EnvOverride[] = [
   { name: "VIGIL_DATA_DIR", path: ["dataDir"], type: "string" },
   { name: "VIGIL_PUBLIC_URL", path: ["publicUrl"], type: "string" },
   { name: "VIGIL_AGENT_TOKENS", path: ["auth", "agentTokens"], type: "list" },
+  { name: "VIGIL_ENROLLMENT_TOKENS", path: ["auth", "enrollmentTokens"], type: "list" },
+  { name: "VIGIL_ADMIN_TOKENS", path: ["auth", "adminTokens"], type: "list" },
   { name: "VIGIL_LOG_LEVEL", path: ["log", "level"], type: "string" },
 ];
 

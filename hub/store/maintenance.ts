@@ -29,6 +29,7 @@ export class StorageMaintenance {
   #running = false;
   #stopped = true;
   #next = 0;
+  #current = "";
   #lastError = "";
 
   constructor(o: MaintenanceOptions) {
@@ -61,6 +62,7 @@ export class StorageMaintenance {
   #stepOnce(now: number): boolean {
     for (let i = 0; i < this.#jobs.length; i++) {
       const job = this.#jobs[(this.#next + i) % this.#jobs.length] as StepJob;
+      this.#current = job.name;
       if (job.step(now)) {
         this.#next = (this.#next + i + 1) % this.#jobs.length;
         return true;
@@ -86,7 +88,7 @@ export class StorageMaintenance {
     } catch (err) {
       // Logged once per distinct error; the next pass retries (chunks are idempotent).
       const message = err instanceof Error ? err.message : String(err);
-      if (message !== this.#lastError) this.#logger.error("storage maintenance step failed; retrying", { err });
+      if (message !== this.#lastError) this.#logger.error("storage maintenance step failed; retrying", { job: this.#current, err });
       this.#lastError = message;
     } finally {
       this.#running = false;

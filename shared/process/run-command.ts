@@ -45,7 +45,7 @@ export function displayCommand(file: string, args: readonly string[]): string {
 /**
  * Runs one executable with an argument array (execFile: no shell, so nothing in an argument is
  * ever interpreted), a timeout and an abort signal, and returns its output. Every error names the
- * full command. This is the only function through which collectors start processes.
+ * full command. Collectors, the config loader and systemd notification start processes through it.
  */
 export function runCommand(file: string, args: readonly string[], options: RunCommandOptions): Promise<CommandOutput> {
   const command = displayCommand(file, args);

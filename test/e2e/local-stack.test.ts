@@ -18,8 +18,8 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
         VIGIL_HUB_LISTEN: `127.0.0.1:${hubPort}`,
         VIGIL_AGENT_LISTEN: `127.0.0.1:${agentPort}`,
         VIGIL_AGENT_ID: "e2e-host",
-        VIGIL_PUSH_INTERVAL: "2s",
-        VIGIL_COLLECT_INTERVAL: "2s",
+        VIGIL_PUSH_INTERVAL: "5s",
+        VIGIL_COLLECT_INTERVAL: "5s",
       },
       dir,
     );
@@ -32,8 +32,10 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
       return r.body.hosts.length > 0 ? r.body.hosts : undefined;
     });
     // "Within two collection intervals" of the hub being up, as the README promises.
-    expect(Date.now() - startedAt).toBeLessThan(2 * 2000);
-    expect(hosts[0]).toMatchObject({ id: "e2e-host", status: "up", pushIntervalMs: 2000 });
+    // 5 s intervals (half the default) leave the agent's own start-up (Node, config, first cycle of
+    // six collectors) room on a loaded two-core CI machine while still checking the promise.
+    expect(Date.now() - startedAt).toBeLessThan(2 * 5000);
+    expect(hosts[0]).toMatchObject({ id: "e2e-host", status: "up", pushIntervalMs: 5000 });
 
     // CPU usage needs two readings, so it appears from the second cycle on.
     const latest = await waitFor("cpu usage in the latest values", async () => {
@@ -64,7 +66,7 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
     const cli = start("hub/cli/main.js", ["hosts", "--hub", hub], {});
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toMatch(/e2e-host\s+\S+\s+up/);
-    const detail = start("hub/cli/main.js", ["host", "e2e-host", "--hub", hub], {});
+    const detail = start("hub/cli/main.js", ["host", "e2e-host", "--all", "--hub", hub], {});
     expect(await detail.exited).toBe(0);
     expect(detail.output()).toMatch(new RegExp(`vigil_memory_total_bytes\\s+${memTotalKb * 1024}\\n`));
 
@@ -72,7 +74,7 @@ describe("npm start: hub plus a local agent, real processes on 127.0.0.1", () =>
     expect(await stack.exited).toBe(0);
     expect(stack.output()).toContain('"msg":"agent stopping"');
     expect(stack.output()).toContain('"msg":"hub stopping"');
-  });
+  }, 60_000);
 
   it("leaves no orphans: the hub and agent stop when the launcher is killed with SIGKILL", async () => {
     const [hubPort, agentPort] = [await freePort(), await freePort()];

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CommandFailedError, CommandUnavailableError, displayCommand, runCommand } from "../../agent/collectors/run-command.ts";
+import { CommandFailedError, CommandUnavailableError, displayCommand, runCommand } from "../../shared/process/run-command.ts";
 import { writeFakeBin } from "../support/fake-bin.ts";
 import { useTempDirs } from "../support/temp-dir.ts";
 

@@ -1,4 +1,4 @@
-import { runCommand } from "../run-command.ts";
+import { runCommand } from "../../../shared/process/run-command.ts";
 
 /**
  * The nvidia-smi calls the gpu collector makes; this file is the only one in the collector that runs

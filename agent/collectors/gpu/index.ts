@@ -1,4 +1,4 @@
-import { CommandFailedError, CommandUnavailableError } from "../run-command.ts";
+import { CommandFailedError, CommandUnavailableError } from "../../../shared/process/run-command.ts";
 import type { CollectContext, CollectOutcome, Collector } from "../collector.ts";
 import { createNvidiaSmi, type NvidiaSmi } from "./exec.ts";
 import { parseComputeApps } from "./parse-compute-apps.ts";

@@ -1,5 +1,5 @@
 import type { CollectContext, CollectOutcome, Collector } from "../collector.ts";
-import { CommandUnavailableError } from "../run-command.ts";
+import { CommandUnavailableError } from "../../../shared/process/run-command.ts";
 import type { UnitsCollectorConfig } from "./config.ts";
 import { type Systemctl, createSystemctl } from "./exec.ts";
 import { SystemctlOutputError } from "./parse-error.ts";

@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CommandFailedError, CommandUnavailableError, displayCommand, runCommand } from "../run-command.ts";
+import { CommandFailedError, CommandUnavailableError, displayCommand, runCommand } from "../../../shared/process/run-command.ts";
 
 /**
  * The `-o` columns the collector asks for; the parsers read them by these names. The zpool list columns are

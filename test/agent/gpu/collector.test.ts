@@ -6,7 +6,7 @@ import { createGpuCollector, type GpuCollectorOptions } from "../../../agent/col
 import { parseHelpQueryGpu } from "../../../agent/collectors/gpu/parse-help-query.ts";
 import { COMPUTE_APP_FIELDS, GPU_FIELDS, selectGpuFields } from "../../../agent/collectors/gpu/query-fields.ts";
 import { NvidiaSmiOutputError } from "../../../agent/collectors/gpu/smi-values.ts";
-import { CommandFailedError } from "../../../agent/collectors/run-command.ts";
+import { CommandFailedError } from "../../../shared/process/run-command.ts";
 import { CollectorScheduler } from "../../../agent/collectors/scheduler.ts";
 import { createLogger } from "../../../shared/log/logger.ts";
 import { type FakeCase, writeFakeBin } from "../../support/fake-bin.ts";

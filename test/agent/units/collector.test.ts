@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CollectOutcome } from "../../../agent/collectors/collector.ts";
-import { CommandFailedError } from "../../../agent/collectors/run-command.ts";
+import { CommandFailedError } from "../../../shared/process/run-command.ts";
 import { createUnitsCollector } from "../../../agent/collectors/units/index.ts";
 import { SystemctlOutputError } from "../../../agent/collectors/units/parse-error.ts";
 import { type FakeCase, writeFakeBin } from "../../support/fake-bin.ts";

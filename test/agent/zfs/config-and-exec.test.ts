@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCollectors } from "../../../agent/collectors/registry.ts";
-import { CommandFailedError } from "../../../agent/collectors/run-command.ts";
+import { CommandFailedError } from "../../../shared/process/run-command.ts";
 import { createZfsSource } from "../../../agent/collectors/zfs/exec.ts";
 import { agentConfigSchema } from "../../../agent/config/schema.ts";
 import type { AgentConfig } from "../../../agent/config/types.ts";
