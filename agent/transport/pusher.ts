@@ -5,7 +5,7 @@ import type { BatchSealer } from "./sealer.ts";
 import { type BatchSendResult, type HubTarget, sendBatch } from "./send-batch.ts";
 
 /** Rounds started by nudges are at least this far apart, so a flapping state cannot turn push into a busy loop. */
-export const MIN_NUDGE_GAP_MS = 50;
+export const MIN_NUDGE_GAP_MS = 10;
 
 export interface PusherOptions {
   store: AgentStore;
