@@ -57,13 +57,14 @@ describe("WalCheckpointer", () => {
     const before = reports.length;
     // The next transaction writes from the start of the WAL, and the file is cut back to the limit.
     pushBatches(store, 41, 1);
-    const after = await waitFor(
-      "a checkpoint after the restart",
-      () => reports.slice(before).find((r) => r.mode === "PASSIVE"),
+    // A report of a checkpoint that was already under way when the restart landed may still show the old
+    // log (seen on a loaded CI machine): wait for one that started after it, bounded.
+    await waitFor(
+      "a checkpoint of a WAL written from its start again",
+      () => reports.slice(before).find((r) => r.mode === "PASSIVE" && r.log < 60),
       10_000,
       20,
     );
-    expect(after.log).toBeLessThan(60);
     expect(statSync(`${dir}/hub.sqlite-wal`).size).toBeLessThanOrEqual(60 * 4096 + 64 * 1024);
     await checkpointer.stop();
     store.close();
