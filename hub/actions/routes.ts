@@ -1,4 +1,4 @@
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { z } from "zod";
 import { type ActionLog, type ActionPublicKey, type ActionRecord, FINAL_STATUSES, runActionRequest } from "../../shared/actions/api.ts";
 import { ApiError } from "../../shared/http/api-error.ts";
@@ -7,6 +7,7 @@ import { agentId as agentIdSchema } from "../../shared/protocol/primitives.ts";
 import { toFieldIssues } from "../../shared/validation/issues.ts";
 import type { AgentCredentials } from "../auth/agent-credentials.ts";
 import { readJsonRequest } from "../auth/json-request.ts";
+import { readCappedJson } from "../http/read-capped-json.ts";
 import { agentAuth, assertMaySendAs } from "../ingest/agent-auth.ts";
 import type { HubActions } from "./hub-actions.ts";
 import { authenticateOperator, type OperatorAuthOptions } from "./operator-auth.ts";
@@ -68,7 +69,10 @@ export function registerActionRoutes(app: Hono, o: ActionRoutesOptions): void {
   });
 
   app.post("/api/v1/agent/actions/:requestId/result", agents, async (c) => {
-    const parsed = parseEnvelope("action_result", await readCappedJson(c));
+    const parsed = parseEnvelope(
+      "action_result",
+      await readCappedJson(c.req.raw, MAX_RESULT_BYTES, { tooLarge: "REQUEST_TOO_LARGE", badJson: "ACTION_RESULT_SCHEMA" }),
+    );
     if (!parsed.ok) {
       const first = parsed.issues[0];
       throw new ApiError(400, "ACTION_RESULT_SCHEMA", `invalid action result: ${first ? `${first.path}: ${first.message}` : "invalid"}`, {
@@ -85,33 +89,4 @@ export function registerActionRoutes(app: Hono, o: ActionRoutesOptions): void {
     assertMaySendAs(c, result.agentId);
     return c.json(o.actions.recordResult(result.agentId, result) satisfies ActionRecord);
   });
-}
-
-/** The JSON body of a result, refused past MAX_RESULT_BYTES before it is all read. */
-async function readCappedJson(c: Context): Promise<unknown> {
-  const declared = Number(c.req.header("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > MAX_RESULT_BYTES) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = c.req.raw.body?.getReader();
-  for (;;) {
-    if (!reader) break;
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_RESULT_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch (err) {
-    throw new ApiError(400, "ACTION_RESULT_SCHEMA", `the body is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
-function tooLarge(): ApiError {
-  return new ApiError(413, "REQUEST_TOO_LARGE", `the body exceeds ${MAX_RESULT_BYTES} bytes`);
 }

@@ -7,7 +7,7 @@ import type { NotifiedAlert } from "../notify/notification.ts";
 import type { SubmitOutcome } from "../notify/notifier.ts";
 import { alertmanagerAuth } from "./intake-auth.ts";
 import { alertmanagerPayload } from "./payload.ts";
-import { readCappedJson } from "./read-json.ts";
+import { readCappedJson } from "../http/read-capped-json.ts";
 import { toAlerts } from "./to-alerts.ts";
 
 export interface AlertmanagerIntakeOptions {
@@ -32,7 +32,7 @@ export interface AlertmanagerIntakeResult extends SubmitOutcome {
  */
 export function registerAlertmanagerIntake(app: Hono, o: AlertmanagerIntakeOptions): void {
   app.post("/api/v1/alertmanager", alertmanagerAuth({ tokens: o.tokens }), async (c) => {
-    const body = await readCappedJson(c.req.raw, o.maxBodyBytes, "ALERTMANAGER");
+    const body = await readCappedJson(c.req.raw, o.maxBodyBytes, { tooLarge: "ALERTMANAGER_TOO_LARGE", badJson: "ALERTMANAGER_BAD_JSON" });
     const parsed = alertmanagerPayload.safeParse(body, { reportInput: true });
     if (!parsed.success) throw schemaError(toFieldIssues(parsed.error.issues));
     const converted = toAlerts(parsed.data, o.now());
