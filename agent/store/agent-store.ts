@@ -20,6 +20,24 @@ export type { OutboxBatch, OutboxStats } from "./outbox.ts";
 export const SEQUENCE_SKIP_AFTER_LOST_WAL = 100_000;
 
 /**
+ * Where a new database's batch sequences start: the clock, in milliseconds. The hub knows a batch by
+ * (agent, boot, sequence), so a database deleted and made again on a host that did not reboot must not
+ * number from 1 again: the hub would take its first batches for ones it already stored (push), and a
+ * pulling hub's `after=` would be past all of them. Sequences grow by one per seal (one per push
+ * interval, seconds apart), so a database made later starts above every sequence an earlier one used,
+ * without knowing anything about it, and an older hub needs no change. The alternative, a random stream
+ * id sent with each batch and kept by the hub like a boot id, is safe from clock steps too but needs a
+ * new field, a hub migration and both ends upgraded. What a clock set back can still do: push collides
+ * only when the new start lands within about a minute (one millisecond per seal of a 7-day dedup window
+ * at 10 s) of the old database's last sequences, which takes a clock set back by nearly the old
+ * database's age; a pulling hub past the new sequences is handled by Outbox.acknowledgeUpTo, which
+ * renumbers instead of forgetting.
+ */
+export function firstSequence(now: number): number {
+  return Math.max(1, Math.floor(now));
+}
+
+/**
  * The agent's local SQLite store (WAL, synchronous=NORMAL, busy timeout, migrations in code): pending
  * observations and the outbox of sealed batches, the latest values, the local history, the action
  * audit. Each collection is written in one transaction with prepared statements.
@@ -35,7 +53,7 @@ export class AgentStore {
   readonly lostWal: boolean;
   readonly #record;
 
-  constructor(file: string) {
+  constructor(file: string, opts: { now?: () => number } = {}) {
     this.file = file;
     const walExisted = file !== ":memory:" && existsSync(`${file}-wal`);
     this.db = openCheckedDatabase(file, agentMigrations);
@@ -43,7 +61,7 @@ export class AgentStore {
     this.outbox = new Outbox(this.db, this.meta);
     this.latest = new LatestValues(this.db);
     this.history = new SampleHistory(this.db);
-    this.lostWal = this.#markOpen(walExisted);
+    this.lostWal = this.#markOpen(walExisted, (opts.now ?? Date.now)());
     this.#record = this.db.transaction((obs: Observations, collectedAt: number) => {
       this.outbox.addPending(obs, collectedAt);
       for (const s of obs.samples) {
@@ -98,12 +116,12 @@ export class AgentStore {
    * the sequence must skip ahead, or new batches would reuse sequences the hub already stored for this
    * boot and be acknowledged as duplicates, that is, silently lost.
    */
-  #markOpen(walExisted: boolean): boolean {
+  #markOpen(walExisted: boolean, now: number): boolean {
     const lost = this.meta.get("open_state") === "running" && !walExisted;
-    if (lost) {
-      const next = Number(this.meta.get("next_sequence") ?? "1");
-      this.meta.set("next_sequence", String(next + SEQUENCE_SKIP_AFTER_LOST_WAL));
-    }
+    const next = this.meta.get("next_sequence");
+    // Absent in a new database, or in one that never sealed (then the lost log, if any, held no sequence).
+    if (next === undefined) this.meta.set("next_sequence", String(firstSequence(now)));
+    else if (lost) this.meta.set("next_sequence", String(Number(next) + SEQUENCE_SKIP_AFTER_LOST_WAL));
     this.meta.set("open_state", "running");
     this.db.pragma("wal_checkpoint(TRUNCATE)");
     return lost;

@@ -8,6 +8,7 @@ import type { Db } from "../../shared/sqlite/open-database.ts";
 import { checkObservations } from "../collectors/check-observations.ts";
 import type { Observations } from "../collectors/collector.ts";
 import type { MetaTable } from "./meta.ts";
+import { renumberOutbox } from "./renumber-outbox.ts";
 
 /** A sealed batch waiting in the outbox. `body` is the gzip-compressed JSON envelope, sent as is. */
 export interface OutboxBatch {
@@ -134,7 +135,7 @@ export class Outbox {
         samples.push(...obs.samples);
         states.push(...obs.states);
       }
-      const sequence = Number(this.#meta.get("next_sequence") ?? "1");
+      const sequence = this.nextSequence();
       const envelope = sealable(host, sequence, now, pushIntervalMs, { samples, states });
       const body = gzipSync(JSON.stringify(envelope));
       this.#insert.run(sequence, host.bootId, now, envelope.payload.samples.length, envelope.payload.states.length, body, body.length);
@@ -189,9 +190,25 @@ export class Outbox {
     this.#delete.run(sequence);
   }
 
-  /** A pulling hub asked past `sequence`: every batch up to it is delivered. Returns how many left. */
+  /** The sequence the next seal takes (AgentStore starts a new database at the clock, agent-store.ts). */
+  nextSequence(): number {
+    return Number(this.#meta.get("next_sequence") ?? "1");
+  }
+
+  /**
+   * A pulling hub asked past `sequence`: every batch up to it is delivered. Returns how many left.
+   * A hub asking past a sequence this database never issued remembers an earlier database of this
+   * agent (this one was made again while the clock was behind the old one's start, or restored from a
+   * backup): none of the batches here was served to it, and deleting up to its number would forget
+   * them unsent. They are renumbered after it instead, so this request serves them and the next seals
+   * follow on.
+   */
   acknowledgeUpTo(sequence: number): number {
-    return this.#deleteUpTo.run(sequence).changes;
+    return this.#db.transaction(() => {
+      if (sequence < this.nextSequence()) return this.#deleteUpTo.run(sequence).changes;
+      this.#meta.set("next_sequence", String(renumberOutbox(this.#db, sequence + 1)));
+      return 0;
+    })();
   }
 
   noteAttempt(sequence: number): void {

@@ -6,6 +6,7 @@ import { AgentStore } from "../../agent/store/agent-store.ts";
 import { agentMigrations } from "../../agent/store/migrations.ts";
 import { openDatabase } from "../../shared/sqlite/open-database.ts";
 import { useTempDirs } from "../support/temp-dir.ts";
+import { nthSequence } from "./store/nth-sequence.ts";
 
 const tempDir = useTempDirs();
 const host = { agentId: "gpu-box", hostname: "gpu-box", labels: {}, agentVersion: "0.1.0", bootId: "boot-1" };
@@ -30,27 +31,29 @@ describe("AgentStore", () => {
 
   it("seals all pending observations into one batch with increasing sequences", () => {
     const store = new AgentStore(join(tempDir(), "agent.sqlite"));
+    const nth = nthSequence(store);
     store.recordObservations(obs(1, 1000), 1000);
     store.recordObservations(obs(2, 2000), 2000);
-    expect(store.sealBatch(host, 10_000, 3000, BIG)).toEqual({ sequence: 1, dropped: null });
+    expect(store.sealBatch(host, 10_000, 3000, BIG)).toEqual({ sequence: nth(1), dropped: null });
     store.recordObservations(obs(3, 4000), 4000);
-    expect(store.sealBatch(host, 10_000, 5000, BIG).sequence).toBe(2);
+    expect(store.sealBatch(host, 10_000, 5000, BIG).sequence).toBe(nth(2));
     const first = store.outbox.oldest();
-    expect(first?.sequence).toBe(1);
+    expect(first?.sequence).toBe(nth(1));
     expect(first?.sampleCount).toBe(2);
     const env = decode(first?.body as Buffer);
     expect(env.kind).toBe("sample_batch");
     expect(env.payload.samples.map((s) => s.value)).toEqual([1, 2]);
-    expect(store.outbox.newest()?.sequence).toBe(2);
-    store.outbox.acknowledge(1);
-    expect(store.outbox.oldest()?.sequence).toBe(2);
+    expect(store.outbox.newest()?.sequence).toBe(nth(2));
+    store.outbox.acknowledge(nth(1));
+    expect(store.outbox.oldest()?.sequence).toBe(nth(2));
     store.close();
   });
 
   it("seals an empty heartbeat batch only when nothing else is queued, and never when asked not to", () => {
     const store = new AgentStore(join(tempDir(), "agent.sqlite"));
+    const nth = nthSequence(store);
     expect(store.sealBatch(host, 10_000, 1000, { ...BIG, heartbeat: false }).sequence).toBeNull();
-    expect(store.sealBatch(host, 10_000, 1000, BIG).sequence).toBe(1);
+    expect(store.sealBatch(host, 10_000, 1000, BIG).sequence).toBe(nth(1));
     expect(store.sealBatch(host, 10_000, 2000, BIG).sequence).toBeNull();
     expect(store.outbox.stats().batches).toBe(1);
     store.close();
@@ -59,13 +62,14 @@ describe("AgentStore", () => {
   it("keeps the outbox, the sequence and the counters across a restart", () => {
     const file = join(tempDir(), "agent.sqlite");
     const a = new AgentStore(file);
+    const nth = nthSequence(a);
     a.recordObservations(obs(1, 1000), 1000);
     a.sealBatch(host, 10_000, 1000, BIG);
     a.recordObservations(obs(2, 2000), 2000); // pending, not sealed when the process stops
     a.close();
     const b = new AgentStore(file);
     expect(b.lostWal).toBe(false);
-    expect(b.sealBatch(host, 10_000, 3000, BIG).sequence).toBe(2);
+    expect(b.sealBatch(host, 10_000, 3000, BIG).sequence).toBe(nth(2));
     expect(b.outbox.stats()).toMatchObject({ batches: 2, samples: 2, oldestSealedAt: 1000, rejected: 0, droppedBatchesTotal: 0 });
     b.close();
   });
@@ -74,9 +78,9 @@ describe("AgentStore", () => {
     const file = join(tempDir(), "agent.sqlite");
     const store = new AgentStore(file);
     store.recordObservations(obs(1, 1000), 1000);
-    store.sealBatch(host, 10_000, 1000, BIG);
-    store.outbox.reject(1, "hub answered 400 INGEST_SCHEMA");
-    store.outbox.reject(1, "again"); // counted once
+    const sequence = store.sealBatch(host, 10_000, 1000, BIG).sequence as number;
+    store.outbox.reject(sequence, "hub answered 400 INGEST_SCHEMA");
+    store.outbox.reject(sequence, "again"); // counted once
     expect(store.outbox.oldest()).toBeUndefined();
     expect(store.outbox.stats()).toMatchObject({ batches: 0, rejected: 1, rejectedTotal: 1 });
     store.close();
@@ -90,7 +94,7 @@ describe("AgentStore", () => {
     // As an older build might have left it: JSON turns NaN into null.
     const row = { samples: [...obs(1, 1000).samples, { name: "vigil_bad", labels: {}, timestamp: 1000, value: null }], states: [] };
     store.db.prepare("INSERT INTO pending (collected_at, body) VALUES (?, ?)").run(1000, JSON.stringify(row));
-    expect(store.sealBatch(host, 10_000, 2000, BIG).sequence).toBe(1);
+    expect(store.sealBatch(host, 10_000, 2000, BIG).sequence).toBe(store.outbox.oldest()?.sequence);
     const batch = store.outbox.oldest();
     expect(decode(batch?.body as Buffer).payload.samples.map((s) => s.value)).toEqual([1]);
     expect(batch?.sampleCount).toBe(1);
@@ -154,6 +158,7 @@ describe("the outbox bound", () => {
   it("drops the oldest unsent batches past the bound, reporting the sequences, and counts them across restarts", () => {
     const file = join(tempDir(), "agent.sqlite");
     const store = new AgentStore(file);
+    const nth = nthSequence(store);
     const one = fill(store, 1, 100_000_000)[0];
     expect(one?.dropped).toBeNull();
     const batchBytes = store.outbox.stats().bytes;
@@ -162,16 +167,10 @@ describe("the outbox bound", () => {
     const stats = store.outbox.stats();
     expect(stats.bytes).toBeLessThanOrEqual(maxBytes);
     expect(stats.batches).toBe(5);
-    expect(store.outbox.oldest()?.sequence).toBe(6);
-    expect(store.outbox.newest()?.sequence).toBe(10);
+    expect(store.outbox.oldest()?.sequence).toBe(nth(6));
+    expect(store.outbox.newest()?.sequence).toBe(nth(10));
     const drops = results.map((r) => r.dropped).filter((d) => d !== null);
-    expect(drops.map((d) => [d.firstSequence, d.lastSequence])).toEqual([
-      [1, 1],
-      [2, 2],
-      [3, 3],
-      [4, 4],
-      [5, 5],
-    ]);
+    expect(drops.map((d) => [d.firstSequence, d.lastSequence])).toEqual([1, 2, 3, 4, 5].map((n) => [nth(n), nth(n)]));
     expect(stats).toMatchObject({ droppedBatchesTotal: 5, droppedSamplesTotal: 250 });
     store.close();
     const again = new AgentStore(file);
@@ -181,17 +180,19 @@ describe("the outbox bound", () => {
 
   it("never drops the batch just sealed, even when it alone is over the bound", () => {
     const store = new AgentStore(join(tempDir(), "agent.sqlite"));
+    const nth = nthSequence(store);
     const [a, b] = fill(store, 2, 100); // smaller than any one batch
     expect(a?.dropped).toBeNull();
-    expect(b?.dropped).toMatchObject({ batches: 1, firstSequence: 1, lastSequence: 1 });
-    expect(store.outbox.oldest()?.sequence).toBe(2);
+    expect(b?.dropped).toMatchObject({ batches: 1, firstSequence: nth(1), lastSequence: nth(1) });
+    expect(store.outbox.oldest()?.sequence).toBe(nth(2));
     store.close();
   });
 
   it("lets rejected batches go at the bound without counting them as dropped a second time", () => {
     const store = new AgentStore(join(tempDir(), "agent.sqlite"));
+    const nth = nthSequence(store);
     fill(store, 2, 100_000_000);
-    store.outbox.reject(1, "hub answered 400");
+    store.outbox.reject(nth(1), "hub answered 400");
     const maxBytes = Math.floor(store.outbox.stats().bytes * 1.4);
     const [r] = fill(store, 1, maxBytes, 2);
     expect(r?.dropped).toBeNull(); // only the rejected batch 1 went
@@ -203,17 +204,18 @@ describe("the outbox bound", () => {
 describe("pages for a pulling hub", () => {
   it("returns batches after a sequence in order, at most the limit, and forgets those acknowledged", () => {
     const store = new AgentStore(join(tempDir(), "agent.sqlite"));
+    const nth = nthSequence(store);
     for (let i = 1; i <= 5; i++) {
       store.recordObservations(obs(i, i * 1000), i * 1000);
       store.sealBatch(host, 10_000, i * 1000, BIG);
     }
-    const page = store.outbox.batchesAfter(1, 2);
-    expect(page.batches.map((b) => b.sequence)).toEqual([2, 3]);
+    const page = store.outbox.batchesAfter(nth(1), 2);
+    expect(page.batches.map((b) => b.sequence)).toEqual([2, 3].map(nth));
     expect(page.batches[0]?.samples).toEqual([{ name: "vigil_load1", labels: {}, timestamp: 2000, value: 2 }]);
     expect(page.more).toBe(true);
-    expect(store.outbox.acknowledgeUpTo(3)).toBe(3);
-    expect(store.outbox.batchesAfter(3, 10)).toMatchObject({ more: false });
-    expect(store.outbox.batchesAfter(3, 10).batches.map((b) => b.sequence)).toEqual([4, 5]);
+    expect(store.outbox.acknowledgeUpTo(nth(3))).toBe(3);
+    expect(store.outbox.batchesAfter(nth(3), 10)).toMatchObject({ more: false });
+    expect(store.outbox.batchesAfter(nth(3), 10).batches.map((b) => b.sequence)).toEqual([4, 5].map(nth));
     store.close();
   });
 });

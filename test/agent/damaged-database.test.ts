@@ -75,13 +75,15 @@ describe("the agent's database, damaged", () => {
     const dir = tempDir();
     const live = join(dir, "live.sqlite");
     const store = populated(live);
+    const first = store.outbox.oldest()?.sequence as number; // the outbox holds every batch sealed so far
+    const nth = (n: number) => first + n - 1;
     store.db.pragma("wal_checkpoint(TRUNCATE)");
     // Written after the checkpoint: only in the WAL.
     store.recordObservations(
       { samples: [{ name: "vigil_load1", labels: {}, timestamp: 1_790_001_000_000, value: 9 }], states: [] },
       1_790_001_000_000,
     );
-    expect(store.sealBatch(host, 10_000, 1_790_001_000_000, BIG).sequence).toBe(61);
+    expect(store.sealBatch(host, 10_000, 1_790_001_000_000, BIG).sequence).toBe(nth(61));
     // The files as a SIGKILL would leave them.
     const [crashMain, crashWal] = [join(dir, "crash.main"), join(dir, "crash.wal")];
     copyFileSync(live, crashMain);
@@ -93,7 +95,7 @@ describe("the agent's database, damaged", () => {
     copyFileSync(crashWal, `${crashed}-wal`);
     const intact = new AgentStore(crashed);
     expect(intact.lostWal).toBe(false);
-    expect(intact.outbox.newest()?.sequence).toBe(61);
+    expect(intact.outbox.newest()?.sequence).toBe(nth(61));
     intact.close();
 
     copyFileSync(crashMain, crashed); // the same crash, with its WAL removed
@@ -101,13 +103,13 @@ describe("the agent's database, damaged", () => {
     const recovered = new AgentStore(crashed);
     expect(recovered.lostWal).toBe(true);
     expect(recovered.outbox.stats().batches).toBe(60); // what the checkpoint held, intact
-    expect(recovered.outbox.newest()?.sequence).toBe(60);
+    expect(recovered.outbox.newest()?.sequence).toBe(nth(60));
     recovered.recordObservations(
       { samples: [{ name: "vigil_load1", labels: {}, timestamp: 1_790_002_000_000, value: 1 }], states: [] },
       1_790_002_000_000,
     );
-    // Sequence 61 may have reached the hub before the log was lost: the next batch must not be 61.
-    expect(recovered.sealBatch(host, 10_000, 1_790_002_000_000, BIG).sequence).toBe(61 + SEQUENCE_SKIP_AFTER_LOST_WAL);
+    // The 61st batch may have reached the hub before the log was lost: the next batch must not reuse its sequence.
+    expect(recovered.sealBatch(host, 10_000, 1_790_002_000_000, BIG).sequence).toBe(nth(61) + SEQUENCE_SKIP_AFTER_LOST_WAL);
     recovered.close();
     expect(new AgentStore(crashed).lostWal).toBe(false); // a clean close is not a loss
   });

@@ -4,6 +4,7 @@ import { parseEnvelope } from "../../shared/protocol/envelope.ts";
 import { MAX_PULL_BATCHES } from "../../shared/protocol/pull.ts";
 import { useTempDirs } from "../support/temp-dir.ts";
 import { agentApp, HOST, TOKEN } from "./agent-app-fixture.ts";
+import { nthSequence } from "./store/nth-sequence.ts";
 
 const tempDir = useTempDirs();
 
@@ -16,6 +17,7 @@ async function page(res: Response) {
 describe("GET /api/v1/samples", () => {
   it("answers the sealed batches after a sequence, in order, as a valid sample_page, and forgets those acknowledged", async () => {
     const a = await agentApp(tempDir(), { token: TOKEN, mode: "pull" });
+    const nth = nthSequence(a.store);
     // The collector ran once; seal that, then four more cycles, each sealed.
     for (let i = 0; i < 4; i++) {
       a.sealer.seal();
@@ -24,38 +26,40 @@ describe("GET /api/v1/samples", () => {
     a.sealer.seal();
     const first = await page(await a.get("/api/v1/samples?after=0&limit=2", a.bearer()));
     expect(first.host).toEqual(HOST);
-    expect(first.batches.map((b) => b.sequence)).toEqual([1, 2]);
+    expect(first.batches.map((b) => b.sequence)).toEqual([1, 2].map(nth));
     expect(first.more).toBe(true);
     const temps = first.batches[0]?.samples.filter((s) => s.name === "vigil_gpu_temperature_celsius");
     expect(temps?.map((s) => [s.labels.gpu, s.value])).toEqual([["0", 64]]);
     expect(first.batches[0]?.states).toMatchObject([{ name: "vigil_zfs_pool_health", labels: { pool: "nvme-fast" }, state: "DEGRADED" }]);
 
-    const second = await page(await a.get("/api/v1/samples?after=2", a.bearer()));
-    expect(second.batches.map((b) => b.sequence)).toEqual([3, 4, 5]);
+    const second = await page(await a.get(`/api/v1/samples?after=${nth(2)}`, a.bearer()));
+    expect(second.batches.map((b) => b.sequence)).toEqual([3, 4, 5].map(nth));
     expect(second.more).toBe(false);
-    expect(a.store.outbox.stats().batches).toBe(3); // 1 and 2 were acknowledged by asking after 2
-    await page(await a.get("/api/v1/samples?after=5", a.bearer()));
+    expect(a.store.outbox.stats().batches).toBe(3); // the first two were acknowledged by asking after the second
+    await page(await a.get(`/api/v1/samples?after=${nth(5)}`, a.bearer()));
     expect(a.store.outbox.stats().batches).toBe(0);
     a.store.close();
   });
 
   it("in pull mode seals what is pending first, so the hub gets the freshest data", async () => {
     const a = await agentApp(tempDir(), { token: TOKEN, mode: "pull" });
+    const nth = nthSequence(a.store);
     const p = await page(await a.get("/api/v1/samples?after=0", a.bearer()));
-    expect(p.batches.map((b) => b.sequence)).toEqual([1]);
+    expect(p.batches.map((b) => b.sequence)).toEqual([nth(1)]);
     expect(p.batches[0]?.samples.length).toBeGreaterThan(3);
     // Nothing pending: no empty batch per request.
-    expect((await page(await a.get("/api/v1/samples?after=1", a.bearer()))).batches).toEqual([]);
+    expect((await page(await a.get(`/api/v1/samples?after=${nth(1)}`, a.bearer()))).batches).toEqual([]);
     a.store.close();
   });
 
   it("in push mode serves pages without acknowledging, so only the hub's ingest removes a batch", async () => {
     const a = await agentApp(tempDir(), { token: TOKEN, mode: "push" });
+    const nth = nthSequence(a.store);
     a.sealer.seal();
     a.sealer.seal({ heartbeat: false });
     const p = await page(await a.get("/api/v1/samples?after=0", a.bearer()));
-    expect(p.batches.map((b) => b.sequence)).toEqual([1]);
-    await page(await a.get("/api/v1/samples?after=1", a.bearer()));
+    expect(p.batches.map((b) => b.sequence)).toEqual([nth(1)]);
+    await page(await a.get(`/api/v1/samples?after=${nth(1)}`, a.bearer()));
     expect(a.store.outbox.stats().batches).toBe(1);
     a.store.close();
   });

@@ -7,6 +7,7 @@ import { type BatchSendResult, type HubTarget, sendBatch } from "../../agent/tra
 import { createLogger } from "../../shared/log/logger.ts";
 import { startFaultyHub } from "../support/faulty-hub.ts";
 import { useTempDirs } from "../support/temp-dir.ts";
+import { nthSequence } from "./store/nth-sequence.ts";
 
 const tempDir = useTempDirs();
 const host = { agentId: "gpu-box", hostname: "gpu-box", labels: {}, agentVersion: "0.1.0", bootId: "boot-1" };
@@ -22,6 +23,8 @@ interface SetupOptions {
 function setup(hubUrl: string, o: SetupOptions = {}) {
   const lines: string[] = [];
   const store = new AgentStore(join(tempDir(), "agent.sqlite"));
+  /** The sequence of the nth batch sealed. */
+  const nth = nthSequence(store);
   const logger = createLogger({ component: "agent", write: (l) => lines.push(l) });
   const pushIntervalMs = o.pushIntervalMs ?? 10_000;
   const sealer = new BatchSealer({ store, host, pushIntervalMs, outboxMaxBytes: o.outboxMaxBytes ?? 100_000_000, logger });
@@ -48,7 +51,7 @@ function setup(hubUrl: string, o: SetupOptions = {}) {
       sealer.seal();
     }
   };
-  return { store, pusher, sealer, collect, observe, lines };
+  return { store, pusher, sealer, collect, observe, lines, nth };
 }
 
 /** A hub in memory: records the order of arrival, answers `answer` (success by default). */
@@ -66,14 +69,14 @@ function memoryHub(answer: (batch: OutboxBatch) => BatchSendResult = () => ({ ki
 describe("Pusher", () => {
   it("delivers every batch exactly once, in order, through 500s and a 429 with Retry-After", async () => {
     const hub = await startFaultyHub(tempDir());
-    const { store, pusher, collect, lines } = setup(hub.url);
+    const { store, pusher, collect, lines, nth } = setup(hub.url);
     collect(5);
     hub.faults.push({ status: 500 }, { status: 503 }, { status: 429, headers: { "retry-after": "2" } });
 
     const delays: number[] = [];
     for (let round = 0; round < 10 && store.outbox.stats().batches > 0; round++) delays.push(await pusher.tick());
 
-    expect(hub.storedSequences("gpu-box")).toEqual([1, 2, 3, 4, 5]);
+    expect(hub.storedSequences("gpu-box")).toEqual([1, 2, 3, 4, 5].map(nth));
     expect(store.outbox.stats().batches).toBe(0);
     expect(delays[2]).toBe(2000); // Retry-After honoured
     expect(delays[0]).toBeGreaterThanOrEqual(25);
@@ -91,7 +94,7 @@ describe("Pusher", () => {
     const first = await startFaultyHub(dir);
     const port = Number(new URL(first.url).port);
     await first.close(); // the hub is down; its port is known and free
-    const { store, pusher, collect } = setup(`http://127.0.0.1:${port}`);
+    const { store, pusher, collect, nth } = setup(`http://127.0.0.1:${port}`);
     collect(4);
     expect(await pusher.tick()).toBeGreaterThan(0);
     expect(await pusher.tick()).toBeGreaterThan(0);
@@ -99,7 +102,7 @@ describe("Pusher", () => {
     expect(pusher.counters.failedAttempts).toBe(2);
     const hub = await startFaultyHub(dir, port);
     await pusher.tick();
-    expect(hub.storedSequences("gpu-box")).toEqual([1, 2, 3, 4]);
+    expect(hub.storedSequences("gpu-box")).toEqual([1, 2, 3, 4].map(nth));
     expect(store.outbox.stats().batches).toBe(0);
     await hub.close();
     store.close();
@@ -107,24 +110,24 @@ describe("Pusher", () => {
 
   it("resends after a timeout, and the hub stores the batch once", async () => {
     const hub = await startFaultyHub(tempDir());
-    const { store, pusher, collect } = setup(hub.url, { timeoutMs: 300 });
+    const { store, pusher, collect, nth } = setup(hub.url, { timeoutMs: 300 });
     collect(2);
     hub.faults.push({ hang: true });
     await pusher.tick(); // times out on batch 1
     expect(store.outbox.stats().batches).toBe(2);
     await pusher.tick();
-    expect(hub.storedSequences("gpu-box")).toEqual([1, 2]);
+    expect(hub.storedSequences("gpu-box")).toEqual([1, 2].map(nth));
     await hub.close();
     store.close();
   });
 
   it("sets aside a batch the hub refuses as invalid and goes on with the next", async () => {
     const hub = await startFaultyHub(tempDir());
-    const { store, pusher, collect, lines } = setup(hub.url);
+    const { store, pusher, collect, lines, nth } = setup(hub.url);
     collect(3);
     hub.faults.push({ status: 400, body: JSON.stringify({ error: { code: "INGEST_SCHEMA", message: "payload.samples[0].value: bad" } }) });
     await pusher.tick();
-    expect(hub.storedSequences("gpu-box")).toEqual([2, 3]);
+    expect(hub.storedSequences("gpu-box")).toEqual([2, 3].map(nth));
     expect(store.outbox.stats()).toMatchObject({ batches: 0, rejected: 1, rejectedTotal: 1 });
     expect(lines.some((l) => l.includes("INGEST_SCHEMA"))).toBe(true);
     await hub.close();
@@ -133,23 +136,23 @@ describe("Pusher", () => {
 
   it("sends the fresh batch first, then the backlog oldest first", async () => {
     const hub = memoryHub();
-    const { store, pusher, collect, observe } = setup("http://127.0.0.1:9", { send: hub.send });
+    const { store, pusher, collect, observe, nth } = setup("http://127.0.0.1:9", { send: hub.send });
     collect(4);
     observe(42);
     await pusher.tick();
-    expect(hub.arrivals).toEqual([5, 1, 2, 3, 4]);
+    expect(hub.arrivals).toEqual([5, 1, 2, 3, 4].map(nth));
     expect(store.outbox.stats().batches).toBe(0);
     store.close();
   });
 
   it("drains a backlog no faster than the drain rate", async () => {
     const hub = memoryHub();
-    const { store, pusher, collect } = setup("http://127.0.0.1:9", { send: hub.send, drainRatePerSecond: 20 });
+    const { store, pusher, collect, nth } = setup("http://127.0.0.1:9", { send: hub.send, drainRatePerSecond: 20 });
     collect(11);
     const started = performance.now();
     await pusher.tick();
     const elapsed = performance.now() - started;
-    expect(hub.arrivals).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(hub.arrivals).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(nth));
     expect(elapsed).toBeGreaterThanOrEqual(10 * 50 - 5); // ten gaps of 1/20 s
     const gaps = hub.times.slice(1).map((t, i) => t - (hub.times[i] as number));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(45);
@@ -158,7 +161,7 @@ describe("Pusher", () => {
 
   it("leaves the rest of the backlog to the next round when the interval is over, whose fresh batch goes first", async () => {
     const hub = memoryHub();
-    const { store, pusher, collect, observe } = setup("http://127.0.0.1:9", {
+    const { store, pusher, collect, observe, nth } = setup("http://127.0.0.1:9", {
       send: hub.send,
       drainRatePerSecond: 20,
       pushIntervalMs: 1000,
@@ -170,8 +173,8 @@ describe("Pusher", () => {
     expect(firstRound).toBeLessThanOrEqual(21); // ...and never more than the rate allows
     observe(7);
     await pusher.tick();
-    expect(hub.arrivals[firstRound]).toBe(41); // fresh data is not starved by the backlog
-    expect(hub.arrivals[firstRound + 1]).toBe(firstRound + 1);
+    expect(hub.arrivals[firstRound]).toBe(nth(41)); // fresh data is not starved by the backlog
+    expect(hub.arrivals[firstRound + 1]).toBe(nth(firstRound + 1));
     store.close();
   });
 
@@ -185,7 +188,10 @@ describe("Pusher", () => {
     const oneBatch = probe.store.outbox.stats().bytes;
     probe.store.close();
 
-    const { store, pusher, observe, lines } = setup("http://127.0.0.1:9", { send: hub.send, outboxMaxBytes: Math.floor(oneBatch * 3.5) });
+    const { store, pusher, observe, lines, nth } = setup("http://127.0.0.1:9", {
+      send: hub.send,
+      outboxMaxBytes: Math.floor(oneBatch * 3.5),
+    });
     for (let i = 0; i < 8; i++) {
       observe(i);
       await pusher.tick();
@@ -196,7 +202,7 @@ describe("Pusher", () => {
     expect(stats.droppedSamplesTotal).toBe(5);
     const started = lines.filter((l) => l.includes("outbox is over its bound"));
     expect(started).toHaveLength(1);
-    expect(JSON.parse(started[0] as string)).toMatchObject({ level: "warn", droppedSequences: "1" });
+    expect(JSON.parse(started[0] as string)).toMatchObject({ level: "warn", droppedSequences: String(nth(1)) });
     expect(lines.filter((l) => l.includes("outbox dropped batches at its bound"))).toHaveLength(0);
 
     const hubUpFrom = hub.arrivals.length;
@@ -213,17 +219,17 @@ describe("Pusher", () => {
       level: "warn",
       droppedBatches: 6,
       droppedSamples: 6,
-      droppedSequences: "1-6",
+      droppedSequences: `${nth(1)}-${nth(6)}`,
     });
     expect(lines.filter((l) => l.includes("outbox is over its bound"))).toHaveLength(1);
     // Delivered: every batch not dropped, each once; the fresh one first.
-    expect(hub.arrivals.slice(hubUpFrom)).toEqual([9, 7, 8, 10]);
+    expect(hub.arrivals.slice(hubUpFrom)).toEqual([9, 7, 8, 10].map(nth));
     store.close();
   });
 
   it("stop() cuts a pause between backlog sends short", async () => {
     const hub = memoryHub();
-    const { store, pusher, collect } = setup("http://127.0.0.1:9", { send: hub.send, drainRatePerSecond: 0.2 });
+    const { store, pusher, collect, nth } = setup("http://127.0.0.1:9", { send: hub.send, drainRatePerSecond: 0.2 });
     collect(3);
     const round = pusher.tick();
     await new Promise((r) => setTimeout(r, 50));
@@ -231,20 +237,20 @@ describe("Pusher", () => {
     await pusher.stop();
     await round;
     expect(performance.now() - t).toBeLessThan(1000); // not the 5 s gap
-    expect(hub.arrivals).toEqual([1]);
+    expect(hub.arrivals).toEqual([nth(1)]);
     expect(store.outbox.stats().batches).toBe(2);
     store.close();
   });
 
   it("sends with the shared classifier: a real sendBatch against a hub that refuses the token is retried, not set aside", async () => {
     const hub = await startFaultyHub(tempDir());
-    const { store, pusher, collect } = setup(hub.url, { send: sendBatch });
+    const { store, pusher, collect, nth } = setup(hub.url, { send: sendBatch });
     collect(1);
     hub.faults.push({ status: 401, body: JSON.stringify({ error: { code: "AGENT_TOKEN_INVALID", message: "no" } }) });
     expect(await pusher.tick()).toBeGreaterThan(0);
     expect(store.outbox.stats()).toMatchObject({ batches: 1, rejected: 0 });
     await pusher.tick();
-    expect(hub.storedSequences("gpu-box")).toEqual([1]);
+    expect(hub.storedSequences("gpu-box")).toEqual([nth(1)]);
     await hub.close();
     store.close();
   });
