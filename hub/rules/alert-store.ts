@@ -1,9 +1,12 @@
+import type Database from "better-sqlite3";
 import { canonicalLabels } from "../../shared/labels.ts";
 import type { AlertSeverity } from "../../shared/protocol/alert.ts";
 import type { Db } from "../../shared/sqlite/open-database.ts";
 import type { MuteReason } from "../notify/alert-sink.ts";
 import { type AlertPhase, type AlertState, conditionSince } from "./alert-machine.ts";
 import type { AlertHistoryEntry, AlertPhaseView, AlertView } from "./alerts-api.ts";
+
+type Statement = Database.Statement<unknown[]>;
 
 /** An alert as the engine keeps it: identity, machine state and what was last observed. */
 export interface StoredAlert {
@@ -85,6 +88,13 @@ export class AlertStore {
   readonly #delete;
   readonly #insertHistory;
   readonly #one;
+  /**
+   * The list and history queries, prepared once per shape of filter (at most 16 and 8 texts). Prepared
+   * per request, each statement held native memory V8 does not count until its small wrapper was
+   * collected, which a hub with a small heap seldom does: RSS grew by ~3 KiB per GET /api/v1/alerts and
+   * kept the high-water mark (bench/hub-alerts-memory.ts; test/hub/query/alerts-statements.test.ts).
+   */
+  readonly #byText = new Map<string, Statement>();
 
   constructor(db: Db) {
     this.db = db;
@@ -181,13 +191,11 @@ export class AlertStore {
       where.push("rule = ?");
       args.push(f.rule);
     }
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+    const rows = this.#prepared(
+      `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY CASE phase WHEN 'firing' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END,
            CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, evaluated_at DESC, fingerprint`,
-      )
-      .all(...args) as AlertRow[];
+    ).all(...args) as AlertRow[];
     return rows.map((r) => toView(fromRow(r)));
   }
 
@@ -212,10 +220,20 @@ export class AlertStore {
       where.push("rule = ?");
       args.push(f.rule);
     }
-    const rows = this.db
-      .prepare(`SELECT * FROM alert_history ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY at DESC, id DESC LIMIT ?`)
-      .all(...args, f.limit) as HistoryRow[];
+    const rows = this.#prepared(
+      `SELECT * FROM alert_history ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY at DESC, id DESC LIMIT ?`,
+    ).all(...args, f.limit) as HistoryRow[];
     return rows.map(historyFromRow);
+  }
+
+  /** The statement for `sql`, prepared on first use; the texts come from a fixed set of filter shapes. */
+  #prepared(sql: string): Statement {
+    let stmt = this.#byText.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.#byText.set(sql, stmt);
+    }
+    return stmt;
   }
 
   /** Drops history older than `historyBefore` and resolved alerts resolved before `resolvedBefore`. */
