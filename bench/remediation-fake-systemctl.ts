@@ -6,10 +6,14 @@ import { join } from "node:path";
  * without systemd. Each unit is one real process (`sleep`), started in its own session with its
  * stdio on /dev/null, as systemd starts a service (so the agent's action runner, which kills its
  * command's process group, never takes the service with it); its PID is in `<state>/<unit>.pid`.
+ * With `cgroup` (a cgroup v2 directory the caller made, named `controlGroup` relative to the
+ * hierarchy's root), each unit's process is put in its own cgroup `<cgroup>/<unit>`, as systemd does.
  *
- *  - `show ... -- UNIT...`: one block per unit from the process's state: `active`/`running` while it
- *    lives, `failed`/`failed` once it died (a zombie counts as dead: systemd, its parent, hears of the
- *    death at once), `inactive`/`dead` before it was ever started. Other properties are left out.
+ *  - `show ... -- UNIT...`: one block per unit from the process's state: `active`/`running` and
+ *    `MainPID=<pid>` while it lives, `failed`/`failed` once it died (a zombie counts as dead: systemd,
+ *    its parent, hears of the death at once), `inactive`/`dead` before it was ever started, with
+ *    `MainPID=0` as systemd prints it; `ControlGroup=` the unit's cgroup while it lives, else empty.
+ *    Other properties are left out.
  *  - `restart UNIT` / `start UNIT`: stops the old process if it lives and starts a new one, returning
  *    once its PID is written, as `systemctl restart` returns once a simple service is started.
  *    `<state>/<unit>.lifetime` (seconds) makes the process exit by itself that long after each start:
@@ -19,7 +23,7 @@ import { join } from "node:path";
  * Every call is appended to `<state>/calls`. Test and benchmark only: a small sh script, as
  * test/support/fake-bin.ts writes; product code never goes through a shell.
  */
-export function writeFakeSystemctl(binDir: string, stateDir: string): string {
+export function writeFakeSystemctl(binDir: string, stateDir: string, cgroup?: { dir: string; controlGroup: string }): string {
   mkdirSync(binDir, { recursive: true });
   mkdirSync(stateDir, { recursive: true });
   const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
@@ -28,6 +32,8 @@ export function writeFakeSystemctl(binDir: string, stateDir: string): string {
     path,
     `#!/bin/sh
 STATE=${q(stateDir)}
+CGDIR=${q(cgroup?.dir ?? "")}
+CGNAME=${q(cgroup?.controlGroup ?? "")}
 printf '%s\\n' "$*" >> "$STATE/calls"
 alive() {
   [ -n "$1" ] || return 1
@@ -40,7 +46,9 @@ start_unit() {
   life=100000
   [ -f "$STATE/$1.lifetime" ] && life=$(cat "$STATE/$1.lifetime")
   rm -f "$STATE/$1.pid.new"
-  setsid sh -c 'echo $$ > "$0"; exec sleep "$1"' "$STATE/$1.pid.new" "$life" </dev/null >/dev/null 2>&1 &
+  cg=
+  if [ -n "$CGDIR" ]; then cg="$CGDIR/$1"; mkdir -p "$cg"; fi
+  setsid sh -c '[ -z "$2" ] || echo $$ > "$2/cgroup.procs"; echo $$ > "$0"; exec sleep "$1"' "$STATE/$1.pid.new" "$life" "$cg" </dev/null >/dev/null 2>&1 &
   i=0
   while [ ! -s "$STATE/$1.pid.new" ] && [ $i -lt 1000 ]; do sleep 0.005; i=$((i+1)); done
   mv "$STATE/$1.pid.new" "$STATE/$1.pid"
@@ -59,10 +67,11 @@ case "$1" in
       [ $first = 1 ] || echo
       first=0
       p=$(pid_of "$u")
-      if alive "$p"; then a=active; sub=running; r=success
+      main=0; group=
+      if alive "$p"; then a=active; sub=running; r=success; main=$p; [ -z "$CGNAME" ] || group="$CGNAME/$u"
       elif [ -n "$p" ]; then a=failed; sub=failed; r=signal
       else a=inactive; sub=dead; r=success; fi
-      printf 'Id=%s\\nLoadState=loaded\\nActiveState=%s\\nSubState=%s\\nUnitFileState=enabled\\nResult=%s\\n' "$u" "$a" "$sub" "$r"
+      printf 'Id=%s\\nLoadState=loaded\\nActiveState=%s\\nSubState=%s\\nUnitFileState=enabled\\nResult=%s\\nMainPID=%s\\nControlGroup=%s\\n' "$u" "$a" "$sub" "$r" "$main" "$group"
     done
     ;;
   restart|start)

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { AGENT_NODE_FLAGS } from "../agent/node-flags.ts";
@@ -23,9 +23,17 @@ export interface RemediationStackOptions {
   webhookUrl?: string;
   /** The agent's units collection and push interval. */
   interval?: string;
+  /** The units collection interval alone, when it differs from the push interval. */
+  unitsInterval?: string;
+  /** Start the unit before the agent, so that the agent's first collection sees it running. */
+  unitRunningAtStart?: boolean;
   hubLogLevel?: string;
   /** Another build of the programs (a prototype to compare); default this tree's dist/. */
   distDir?: string;
+  /** The units collector's `exitCheckInterval` (its default when absent; `0s` turns the exit watch off). */
+  exitCheckInterval?: string;
+  /** Run the unit's process in its own cgroup v2 (needs root and a writable cgroup2 mount), as systemd does. */
+  cgroup?: boolean;
 }
 
 export interface RemediationStack {
@@ -34,6 +42,8 @@ export interface RemediationStack {
   unit: string;
   stateDir: string;
   systemctl: string;
+  /** The agent's process id (for measuring its CPU time). */
+  agentPid: number;
   /** What the hub and the agent logged, for a failing test's message. */
   output(): string;
   /** Starts (or restarts) the unit through the stand-in, as an operator would. */
@@ -56,7 +66,8 @@ export async function startRemediationStack(o: RemediationStackOptions): Promise
   const unit = o.unit ?? "demo.service";
   const interval = o.interval ?? "1s";
   const stateDir = join(o.dir, "units");
-  const systemctl = writeFakeSystemctl(join(o.dir, "bin"), stateDir);
+  const cgroup = o.cgroup ? makeBenchCgroup() : undefined;
+  const systemctl = writeFakeSystemctl(join(o.dir, "bin"), stateDir, cgroup);
   const children: ChildProcess[] = [];
   let out = "";
   const start = (args: string[]) => {
@@ -74,6 +85,7 @@ export async function startRemediationStack(o: RemediationStackOptions): Promise
     await Promise.all(children.map(killGroup));
     const pid = unitPid(stateDir, unit);
     if (processAlive(pid)) process.kill(pid as number, "SIGKILL");
+    if (cgroup) await removeCgroup(cgroup.dir);
   };
 
   try {
@@ -113,7 +125,7 @@ collectors:
   gpu: { enabled: false }
   zfs: { enabled: false }
   containers: { enabled: false }
-  units: { interval: ${interval}, units: [${unit}], reportFailed: false, systemctl: ${systemctl} }
+  units: { interval: ${o.unitsInterval ?? interval}, units: [${unit}], reportFailed: false, systemctl: ${systemctl}${o.exitCheckInterval ? `, exitCheckInterval: ${o.exitCheckInterval}` : ""} }
 actions:
   hubPublicKey: "${key.publicKey}"
   catalog:
@@ -126,7 +138,8 @@ actions:
       timeout: 30s
 `,
     );
-    start([...AGENT_NODE_FLAGS, join(o.distDir ?? DIST, "agent", "main.js"), "--config", agentYaml]);
+    if (o.unitRunningAtStart) await promisify(execFile)(systemctl, ["start", unit]);
+    const agent = start([...AGENT_NODE_FLAGS, join(o.distDir ?? DIST, "agent", "main.js"), "--config", agentYaml]);
 
     const hubState = async (): Promise<string | undefined> => {
       const res = await fetch(`${hubUrl}/api/v1/hosts/${AGENT_ID}/latest`, { signal: AbortSignal.timeout(2000) });
@@ -140,6 +153,7 @@ actions:
       unit,
       stateDir,
       systemctl,
+      agentPid: agent.pid as number,
       output: () => out,
       startUnit: async () => {
         await promisify(execFile)(systemctl, ["restart", unit]);
@@ -167,4 +181,35 @@ async function killGroup(child: ChildProcess): Promise<void> {
     child.kill("SIGKILL");
   }
   await exited;
+}
+
+/**
+ * A fresh cgroup under the cgroup v2 mount (/sys/fs/cgroup, or /sys/fs/cgroup/unified in systemd's
+ * hybrid layout) for the stand-in's units, and its path as systemd's ControlGroup names it.
+ */
+function makeBenchCgroup(): { dir: string; controlGroup: string } {
+  const mount = readFileSync("/proc/self/mounts", "utf8")
+    .split("\n")
+    .map((line) => line.split(" "))
+    .find((fields) => fields[2] === "cgroup2")?.[1];
+  if (mount === undefined) throw new Error("--cgroup needs a cgroup v2 mount; /proc/self/mounts lists none");
+  const controlGroup = `/vigil-bench-${process.pid}-${Date.now()}`;
+  const dir = join(mount, controlGroup);
+  mkdirSync(dir);
+  return { dir, controlGroup };
+}
+
+/** Removes the bench's cgroup and the units' cgroups in it, once their processes are gone. */
+async function removeCgroup(dir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) rmdirSync(join(dir, entry.name));
+      rmdirSync(dir);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+      if (attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 }

@@ -10,8 +10,12 @@
  * sample that showed the failure was collected (the alert's observedAt), when the rule fired and
  * the request was signed (issuedAt), fetched by the agent's long poll (deliveredAt), and run.
  * `--also DIR` measures a second build in the same run (a copy of dist/ with a change to compare).
+ * The agent watches the unit's exit (collectors.units.exitCheckInterval, its /proc fallback here: the
+ * stand-in's process has no cgroup); `--cgroup` also measures with the process in its own cgroup v2
+ * (root only), so the agent watches its cgroup.events; `--watch-off` also measures with the watch off.
  *
- *   npm run build && node_modules/.bin/node dist/bench/remediation.js [--trials 20] [--monit-trials 20] [--no-monit] [--also DIR]
+ *   npm run build && node_modules/.bin/node dist/bench/remediation.js [--trials 20] [--monit-trials 20] [--no-monit]
+ *     [--also DIR] [--cgroup] [--watch-off]
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -34,6 +38,8 @@ interface Trial {
   deliverMs: number;
   /** Fetched to the new process alive: the agent's checks, the stand-in's restart, our 5 ms poll. */
   runMs: number;
+  /** Of runMs: fetched to the command started (the agent's checks of the request and its audit row). */
+  startMs: number;
 }
 
 interface ActionRow {
@@ -55,27 +61,35 @@ async function main(): Promise<void> {
       "monit-script": { type: "string", default: MONIT_SCRIPT },
       /** Also measure another build of the programs (a prototype: a copy of dist/ with a change), in the same run. */
       also: { type: "string" },
+      /** Also measure with the unit's process in its own cgroup (the exit watch then reads cgroup.events). */
+      cgroup: { type: "boolean", default: false },
+      /** Also measure with the exit watch off (exitCheckInterval: 0s): the collector's 1 s interval alone. */
+      "watch-off": { type: "boolean", default: false },
     },
   });
-  const builds: Array<{ name: string; distDir?: string }> = [{ name: "vigil" }];
+  const builds: Variant[] = [{ name: "vigil" }];
+  if (values.cgroup) builds.push({ name: "vigil, unit in a cgroup", cgroup: true });
+  if (values["watch-off"]) builds.push({ name: "vigil, exit watch off", exitCheckInterval: "0s" });
   if (values.also) builds.push({ name: `vigil (${values.also})`, distDir: values.also });
   const result: Record<string, unknown> = { bench: "remediation", interval: "1s" };
   for (const build of builds) {
     process.stdout.write(`${build.name}\n`);
-    const trials = await measure(Number(values.trials), build.distDir);
+    const trials = await measure(Number(values.trials), build);
     const summary = {
       totalMs: stat(trials.map((t) => t.totalMs)),
       detectMs: stat(trials.map((t) => t.detectMs)),
       pushMs: stat(trials.map((t) => t.pushMs)),
       deliverMs: stat(trials.map((t) => t.deliverMs)),
       runMs: stat(trials.map((t) => t.runMs)),
+      startMs: stat(trials.map((t) => t.startMs)),
     };
     result[build.name] = summary;
     process.stdout.write(`\n${line(`${build.name}: kill -> new process alive`, summary.totalMs)}`);
     process.stdout.write(line("  kill -> collected as failed", summary.detectMs));
     process.stdout.write(line("  collected -> request signed (hub)", summary.pushMs));
     process.stdout.write(line("  signed -> fetched by the agent", summary.deliverMs));
-    process.stdout.write(`${line("  fetched -> new process alive", summary.runMs)}\n`);
+    process.stdout.write(line("  fetched -> new process alive", summary.runMs));
+    process.stdout.write(`${line("    of which fetched -> command started", summary.startMs)}\n`);
   }
   const monit = values["no-monit"] ? undefined : await runMonit(values["monit-script"], Number(values["monit-trials"]));
   if (monit) {
@@ -85,8 +99,16 @@ async function main(): Promise<void> {
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
 
-/** `trials` kills and restarts on one hub and agent of the given build. */
-async function measure(trials: number, distDir: string | undefined): Promise<Trial[]> {
+/** One setup measured: a build of the programs and the agent's exit watch. */
+interface Variant {
+  name: string;
+  distDir?: string;
+  exitCheckInterval?: string;
+  cgroup?: boolean;
+}
+
+/** `trials` kills and restarts on one hub and agent of the given variant. */
+async function measure(trials: number, variant: Variant): Promise<Trial[]> {
   const dir = mkdtempSync(join(tmpdir(), "vigil-bench-remediation-"));
   const out: Trial[] = [];
   let stack: RemediationStack | undefined;
@@ -96,14 +118,16 @@ async function measure(trials: number, distDir: string | undefined): Promise<Tri
       // Every kill is restarted: no limit, no back-off, within the measurement.
       limits: "maxRuns: 100, backoff: 0s, verifyAfter: 30s",
       hubLogLevel: "warn",
-      ...(distDir ? { distDir } : {}),
+      ...(variant.distDir ? { distDir: variant.distDir } : {}),
+      ...(variant.exitCheckInterval ? { exitCheckInterval: variant.exitCheckInterval } : {}),
+      ...(variant.cgroup ? { cgroup: true } : {}),
     });
     await stack.startUnit();
     for (let i = 0; i < trials; i++) {
       const t = await trial(stack);
       out.push(t);
       process.stdout.write(
-        `  trial ${i + 1}: restarted after ${t.totalMs} ms (detect ${t.detectMs}, push+evaluate ${t.pushMs}, deliver ${t.deliverMs}, run ${t.runMs})\n`,
+        `  trial ${i + 1}: restarted after ${t.totalMs} ms (detect ${t.detectMs}, push+evaluate ${t.pushMs}, deliver ${t.deliverMs}, run ${t.runMs}, of which start ${t.startMs})\n`,
       );
     }
     return out;
@@ -148,7 +172,12 @@ async function trial(s: RemediationStack): Promise<Trial> {
     else await sleep(5);
   }
   await watchAlert;
-  const rows = (await actions(s)).filter((r) => r.id > before);
+  // The agent reports when the command started with its result, after the restart returned.
+  let rows: ActionRow[] = [];
+  await until(async () => {
+    rows = (await actions(s)).filter((r) => r.id > before);
+    return rows[0]?.startedAt != null;
+  }, 10_000);
   const row = rows[0];
   if (rows.length !== 1 || row === undefined || row.initiator !== "rule:unit-failed") {
     throw new Error(`expected one new automatic request, got ${JSON.stringify(rows)}`);
@@ -156,6 +185,7 @@ async function trial(s: RemediationStack): Promise<Trial> {
   const collected = observedAt ?? row.issuedAt;
   const delivered = row.deliveredAt ?? row.issuedAt;
   return {
+    startMs: (row.startedAt ?? delivered) - delivered,
     totalMs: aliveAt - killedAt,
     detectMs: collected - killedAt,
     pushMs: row.issuedAt - collected,

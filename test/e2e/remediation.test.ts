@@ -110,6 +110,17 @@ describe("automatic remediation, built hub and agent, a real process under a sys
     process.stdout.write(`remediation e2e: kill -> new process alive in ${restartMs} ms\n`);
   }, 60_000);
 
+  it("restarts a unit within seconds when its units collection runs only every 60 s: the agent collects on the exit", async () => {
+    // The agent's first collection sees the unit running; the next regular one would come a minute later.
+    const s = await startRemediationStack({ dir: tempDir(), unitsInterval: "60s", unitRunningAtStart: true });
+    cleanups.push(() => s.stop());
+    await waitFor("the hub to see the unit active", async () => (await s.hubState()) === "active" || undefined, 20_000);
+    const old = kill(s);
+    const killedAt = performance.now();
+    await waitFor("a new unit process", () => (s.livePid() !== undefined && s.livePid() !== old ? s.livePid() : undefined), 30_000);
+    expect(performance.now() - killedAt).toBeLessThan(15_000);
+  }, 60_000);
+
   it("restarts a unit that keeps dying at most maxRuns times, then escalates once with a critical notification", async () => {
     const s = await stack({ limits: "maxRuns: 2, backoff: 1s, verifyAfter: 20s" });
     // From now on every start of the unit lives 3.5 s: long enough for a collection to see it active.

@@ -22,6 +22,14 @@ export const unitsCollectorSchema = z.strictObject({
   reportFailed: z.boolean().default(true),
   /** The systemctl executable: a bare name is looked up on PATH. */
   systemctl: z.string().min(1).default("systemctl"),
+  /**
+   * Collect at once when the processes of a configured running unit end, instead of at the next
+   * interval (exit-watch.ts): through the unit's cgroup.events where it has one, else by checking its
+   * main PID in /proc this often. 0 turns the watch off.
+   */
+  exitCheckInterval: duration({ max: "10s" })
+    .refine((ms) => ms === 0 || ms >= 10, { error: 'expected 0 (off) or a duration of at least "10ms"' })
+    .default(100),
 });
 
 export type UnitsCollectorConfig = z.infer<typeof unitsCollectorSchema>;

@@ -15,6 +15,8 @@ export const SHOW_PROPERTIES = [
   "ExecMainStatus",
   "ActiveEnterTimestamp",
   "ExecMainExitTimestamp",
+  "MainPID",
+  "ControlGroup",
 ] as const;
 
 /** One unit as `systemctl show` describes it. An absent field was not printed, or printed empty. */
@@ -33,6 +35,10 @@ export interface UnitStatus {
   activeEnteredAt?: number;
   /** ExecMainExitTimestamp, milliseconds since the epoch. */
   execMainExitedAt?: number;
+  /** MainPID, while the unit has a main process (systemd prints 0 otherwise). Not sent to the hub: the exit watch uses it. */
+  mainPid?: number;
+  /** ControlGroup, the unit's cgroup path (`/system.slice/ollama.service`) while it has one. For the exit watch too. */
+  controlGroup?: string;
 }
 
 /** siginfo's si_code for a child that exited, was killed, or dumped core: then ExecMainStatus is real. */
@@ -82,6 +88,10 @@ export function unitStatus(block: ShowBlock, fallbackUnit?: string, localTime: L
   if (activeEnteredAt !== undefined) status.activeEnteredAt = activeEnteredAt;
   const execMainExitedAt = timestamp("ExecMainExitTimestamp");
   if (execMainExitedAt !== undefined) status.execMainExitedAt = execMainExitedAt;
+  const mainPid = count("MainPID");
+  if (mainPid !== undefined && mainPid > 0) status.mainPid = mainPid;
+  const controlGroup = nonEmpty(block.get("ControlGroup"));
+  if (controlGroup !== undefined) status.controlGroup = controlGroup;
   return status;
 }
 

@@ -17,7 +17,7 @@ afterEach(() => {
 /** One minute after the first capture's services started (2026-11-23 16:48:00 UTC). */
 const NOW = 1_795_452_540_000;
 const PROPS =
-  "Id,LoadState,ActiveState,SubState,UnitFileState,Result,NRestarts,ExecMainCode,ExecMainStatus,ActiveEnterTimestamp,ExecMainExitTimestamp";
+  "Id,LoadState,ActiveState,SubState,UnitFileState,Result,NRestarts,ExecMainCode,ExecMainStatus,ActiveEnterTimestamp,ExecMainExitTimestamp,MainPID,ControlGroup";
 const FAILED_CALL = "list-units --state=failed --plain --no-legend --full --no-pager";
 
 /** The 11 units of the first capture, in the order its `show` asked for them. */

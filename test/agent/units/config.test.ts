@@ -11,7 +11,21 @@ describe("collectors.units config", () => {
       units: [],
       reportFailed: true,
       systemctl: "systemctl",
+      exitCheckInterval: 100,
     });
+  });
+
+  it("takes exitCheckInterval 0 (the exit watch off) or at least 10ms", () => {
+    expect(unitsCollectorSchema.parse({ exitCheckInterval: "0s" }).exitCheckInterval).toBe(0);
+    expect(unitsCollectorSchema.parse({ exitCheckInterval: "50ms" }).exitCheckInterval).toBe(50);
+    for (const bad of ["5ms", "1m", "soon"]) {
+      const result = unitsCollectorSchema.safeParse({ exitCheckInterval: bad });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(["exitCheckInterval"]);
+    }
+    expect(unitsCollectorSchema.safeParse({ exitCheckInterval: "5ms" }).error?.issues[0]?.message).toBe(
+      'expected 0 (off) or a duration of at least "10ms"',
+    );
   });
 
   it("takes names, globs, escaped names and durations", () => {

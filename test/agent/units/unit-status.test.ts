@@ -147,6 +147,8 @@ describe("unitStatus", () => {
         result: "success",
         restarts: 0,
         activeEnteredAt: Date.UTC(2022, 2, 9, 11, 53, 44),
+        mainPid: 679,
+        controlGroup: "/system.slice/apache2.service",
       },
     ]);
     expect(statuses("systemctl-show-model-sync-service-full-failed-exit-code-3-systemd252.txt")).toEqual([
@@ -162,6 +164,29 @@ describe("unitStatus", () => {
         execMainExitedAt: Date.UTC(2026, 10, 23, 16, 48, 1),
       },
     ]);
+  });
+
+  it("reads MainPID and ControlGroup of a running unit, and none where systemd prints 0 and an empty group", () => {
+    const [running, ...rest] = statuses("systemctl-show-p-13props-mainpid-controlgroup-timestamp-unix-5-units-systemd252.txt");
+    expect(running).toEqual({
+      unit: "ollama-gpu.service",
+      loadState: "loaded",
+      activeState: "active",
+      subState: "running",
+      unitFileState: "disabled",
+      result: "success",
+      restarts: 0,
+      activeEnteredAt: at(1795462488),
+      mainPid: 25478,
+      controlGroup: "/app.slice/ollama-gpu.service",
+    });
+    expect(rest.map((s) => [s.unit, s.activeState, s.mainPid, s.controlGroup])).toEqual([
+      ["gpu-exporter.service", "failed", undefined, undefined],
+      ["vllm.service", "failed", undefined, undefined],
+      ["recommender.service", "inactive", undefined, undefined],
+      ["ollama-rocm.service", "inactive", undefined, undefined],
+    ]);
+    expect(rest[0]).toMatchObject({ result: "signal", execMainStatus: 9, execMainExitedAt: at(1795462489) });
   });
 
   it.each([
@@ -186,6 +211,9 @@ describe("unitStatus", () => {
     );
     expect(() => unitStatus(block("Id=vllm.service\nLoadState=loaded\nActiveState=failed\nSubState=failed\nNRestarts=[not set]"))).toThrow(
       'systemctl show vllm.service: NRestarts: expected a whole number, got "[not set]"',
+    );
+    expect(() => unitStatus(block("Id=vllm.service\nLoadState=loaded\nActiveState=active\nSubState=running\nMainPID=-1"))).toThrow(
+      'systemctl show vllm.service: MainPID: expected a whole number, got "-1"',
     );
     expect(() =>
       unitStatus(block("Id=vllm.service\nLoadState=loaded\nActiveState=failed\nSubState=failed\nActiveEnterTimestamp=soon")),
