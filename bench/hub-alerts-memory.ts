@@ -1,18 +1,22 @@
 /**
  * The hub's memory under a steady stream of GET /api/v1/alerts (what the MCP server and the dashboard
  * poll): a real vigil-hub (dist/) on 127.0.0.1 over a database seeded with alerts and their history,
- * asked `--requests` times by `--concurrency` clients; prints its RSS every tenth of the run and the
- * growth per request after a warm-up. Not a test: prints a table and `RESULT {json}`.
+ * action requests and silences, asked `--requests` times by `--concurrency` clients; prints its RSS
+ * every tenth of the run and the growth per request after a warm-up. `--path` asks another list
+ * (/api/v1/actions, /api/v1/silences, /api/v1/remediation, /api/v1/mcp/calls). Not a test: prints a
+ * table and `RESULT {json}`.
  *
  *   npm run build && node_modules/.bin/node dist/bench/hub-alerts-memory.js [--requests 8000] [--concurrency 4]
- *     [--query "state=active&history=0"] [--hub-flags=--trace-gc]
+ *     [--path /api/v1/alerts] [--query "state=active&history=0"] [--hub-flags=--trace-gc]
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { ActionStore } from "../hub/actions/action-store.ts";
 import { AlertStore } from "../hub/rules/alert-store.ts";
+import { SilenceStore } from "../hub/silences/silence-store.ts";
 import { HubStore } from "../hub/store/hub-store.ts";
 import { waitForHttpOk } from "../shared/http/wait-ready.ts";
 import { freePort } from "../shared/net/free-port.ts";
@@ -22,6 +26,7 @@ const { values } = parseArgs({
     requests: { type: "string", default: "8000" },
     warmup: { type: "string", default: "500" },
     concurrency: { type: "string", default: "4" },
+    path: { type: "string", default: "/api/v1/alerts" },
     query: { type: "string", default: "" },
     alerts: { type: "string", default: "20" },
     /** Extra node flags for the hub process, space-separated. */
@@ -38,9 +43,10 @@ function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
 }
 
-/** Alerts in every phase, each with ten transitions, as a busy fleet would have them. */
+/** Alerts in every phase, each with ten transitions, as a busy fleet would have them; as many action requests, and a few silences. */
 function seed(file: string, now: number): void {
   const store = new HubStore(file);
+  seedActionsAndSilences(store, now);
   const alerts = new AlertStore(store.db);
   const phases = ["pending", "firing", "resolved"] as const;
   for (let i = 0; i < ALERTS; i++) {
@@ -89,6 +95,30 @@ function seed(file: string, now: number): void {
   store.close();
 }
 
+function seedActionsAndSilences(store: HubStore, now: number): void {
+  const actions = new ActionStore(store.db);
+  for (let i = 0; i < ALERTS; i++) {
+    const request = {
+      requestId: `bench-request-${i}`,
+      agentId: `gpu-box-${i % 4}`,
+      action: "restart-unit",
+      params: { unit: "ollama.service" },
+      confirm: false,
+      dryRun: false,
+      initiator: "bench",
+      role: "operator",
+      issuedAt: now,
+      expiresAt: now + 60_000,
+    };
+    actions.refuse(request, { code: "ACTION_NOT_WHITELISTED", message: "not in the agent's catalog" }, now);
+  }
+  const silences = new SilenceStore(store.db);
+  for (let i = 0; i < 5; i++) {
+    const matchers = { hosts: [`gpu-box-${i}`] };
+    silences.create({ kind: "silence", matchers, startsAt: now, endsAt: now + 3_600_000, comment: "bench", createdBy: null }, now);
+  }
+}
+
 async function hammer(url: string, count: number, onEach: (done: number) => void): Promise<void> {
   let next = 0;
   let done = 0;
@@ -119,7 +149,7 @@ async function main(): Promise<void> {
     const pid = hub.pid as number;
     const base = `http://127.0.0.1:${port}`;
     await waitForHttpOk(`${base}/readyz`, 20_000);
-    const url = `${base}/api/v1/alerts${values.query ? `?${values.query}` : ""}`;
+    const url = `${base}${values.path}${values.query ? `?${values.query}` : ""}`;
     const body = await (await fetch(url)).text();
     await hammer(url, WARMUP, () => {});
     const start = rssMiB(pid);

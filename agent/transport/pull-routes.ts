@@ -1,4 +1,5 @@
 import type { ErrorBody } from "../../shared/api/error-body.ts";
+import type { Logger } from "../../shared/log/logger.ts";
 import type { Envelope } from "../../shared/protocol/envelope.ts";
 import type { HostIdentity } from "../../shared/protocol/identity.ts";
 import { MAX_PULL_BATCHES } from "../../shared/protocol/limits.ts";
@@ -23,6 +24,8 @@ export interface PullRoutesOptions {
   /** Series older than this are left out of the snapshot (they stopped reporting). */
   staleAfterMs: number;
   counters: { pullBatchesServed: number };
+  /** Where a renumbering of the outbox by a hub's `after` is said (see acknowledge); without one it is not logged. */
+  logger?: Logger;
   now?: () => number;
 }
 
@@ -43,7 +46,7 @@ export function registerPullRoutes(app: Router, o: PullRoutesOptions): void {
     if (limit === null) return jsonReply(400, badQuery("limit", `must be a whole number from 1 to ${MAX_PULL_BATCHES}`));
     if (o.pullMode) {
       o.sealer.seal({ heartbeat: false });
-      o.store.outbox.acknowledgeUpTo(after);
+      acknowledge(o, after);
     }
     const page = o.store.outbox.batchesAfter(after, Math.min(limit, MAX_PULL_BATCHES));
     o.counters.pullBatchesServed += page.batches.length;
@@ -75,6 +78,32 @@ export function registerPullRoutes(app: Router, o: PullRoutesOptions): void {
       },
     };
     return respondText(req, JSON.stringify(envelope), JSON_TYPE);
+  });
+}
+
+/**
+ * Acknowledges up to `after`. When the hub is past every sequence this database issued (it remembers an
+ * earlier database of this agent), Outbox.acknowledgeUpTo renumbers the waiting batches after `after`
+ * instead of deleting them unsent; that moves the next sequence, which an acknowledgement never does, and
+ * is said once, with both ranges, as it means this agent's database was made again or restored. The
+ * next request is then below the next sequence, so it is said once per such event, not per request.
+ */
+function acknowledge(o: PullRoutesOptions, after: number): void {
+  const outbox = o.store.outbox;
+  const nextBefore = outbox.nextSequence();
+  // The old range is read only when a renumbering is coming, not on every request.
+  const old = after >= nextBefore ? { first: outbox.oldest()?.sequence, last: outbox.newest()?.sequence } : undefined;
+  outbox.acknowledgeUpTo(after);
+  const next = outbox.nextSequence();
+  if (next === nextBefore) return;
+  const batches = next - after - 1;
+  o.logger?.warn("a pulling hub asked past every batch this database numbered: the waiting batches were renumbered after it", {
+    hubAfter: after,
+    batches,
+    oldRange: old?.first === undefined ? null : `${old.first}..${old.last}`,
+    newRange: batches === 0 ? null : `${after + 1}..${next - 1}`,
+    previousNextSequence: nextBefore,
+    nextSequence: next,
   });
 }
 

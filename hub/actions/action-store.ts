@@ -2,6 +2,7 @@ import type { ActionRecord, ActionRecordStatus } from "../../shared/actions/api.
 import type { ActionResult } from "../../shared/protocol/action.ts";
 import type { Envelope } from "../../shared/protocol/envelope.ts";
 import type { Db } from "../../shared/sqlite/open-database.ts";
+import { cachedStatement } from "../../shared/sqlite/statement-cache.ts";
 
 interface Row {
   id: number;
@@ -219,8 +220,9 @@ export class ActionStore {
       where.push("request_id = ?");
       args.push(o.requestId);
     }
+    // One of four texts, prepared once each (shared/sqlite/statement-cache.ts says why).
     const sql = `SELECT ${COLUMNS} FROM action_requests ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
-    return (this.#db.prepare(sql).all(...args, o.limit) as Row[]).map(recordOf);
+    return (cachedStatement(this.#db, sql).all(...args, o.limit) as Row[]).map(recordOf);
   }
 
   #row(

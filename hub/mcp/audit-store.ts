@@ -1,4 +1,5 @@
 import type { Db } from "../../shared/sqlite/open-database.ts";
+import { cachedStatement } from "../../shared/sqlite/statement-cache.ts";
 import type { McpCallRecord, McpOutcome } from "./api-schemas.ts";
 
 /** Arguments are kept for the audit, not as a data store: a call's are cut to this many characters. */
@@ -96,12 +97,12 @@ export class McpAuditStore {
   list(o: { client?: string | undefined; limit: number }): McpCallRecord[] {
     const where = o.client === undefined ? "" : "WHERE client = ?";
     const args = o.client === undefined ? [o.limit] : [o.client, o.limit];
-    const rows = this.#db
-      .prepare(
-        `SELECT id, at, client, kind, name, arguments, outcome, code, message, request_id, pending_id, duration_ms
+    // One of two texts, prepared once each (shared/sqlite/statement-cache.ts says why).
+    const rows = cachedStatement(
+      this.#db,
+      `SELECT id, at, client, kind, name, arguments, outcome, code, message, request_id, pending_id, duration_ms
          FROM mcp_calls ${where} ORDER BY id DESC LIMIT ?`,
-      )
-      .all(...args) as Row[];
+    ).all(...args) as Row[];
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../shared/sqlite/open-database.ts";
+import { cachedStatement } from "../../shared/sqlite/statement-cache.ts";
 import type { PendingRequest, PendingStatus } from "./api-schemas.ts";
 
 export interface NewPending {
@@ -92,9 +93,10 @@ export class PendingStore {
     this.#expire.run(now);
     const where = o.status === undefined ? "" : "WHERE status = ?";
     const args = o.status === undefined ? [o.limit] : [o.status, o.limit];
-    const rows = this.#db
-      .prepare(`SELECT ${COLUMNS} FROM mcp_pending ${where} ORDER BY created_at DESC, rowid DESC LIMIT ?`)
-      .all(...args) as Row[];
+    // One of two texts, prepared once each (shared/sqlite/statement-cache.ts says why).
+    const rows = cachedStatement(this.#db, `SELECT ${COLUMNS} FROM mcp_pending ${where} ORDER BY created_at DESC, rowid DESC LIMIT ?`).all(
+      ...args,
+    ) as Row[];
     return rows.map(view);
   }
 

@@ -1,4 +1,5 @@
 import type { Db } from "../../shared/sqlite/open-database.ts";
+import { cachedStatement } from "../../shared/sqlite/statement-cache.ts";
 import type { RemediationEntry } from "./api.ts";
 
 interface Row {
@@ -56,6 +57,7 @@ export class RemediationStore {
   readonly #forAlert;
   readonly #openEscalations;
   readonly #resolve;
+  readonly #prune;
 
   constructor(db: Db) {
     this.#db = db;
@@ -75,6 +77,7 @@ export class RemediationStore {
          AND (@fingerprint IS NULL OR fingerprint = @fingerprint) ORDER BY id`,
     );
     this.#resolve = db.prepare("UPDATE remediation_log SET resolved_at = ? WHERE id = ?");
+    this.#prune = db.prepare("DELETE FROM remediation_log WHERE at < ? AND NOT (kind = 'gave_up' AND resolved_at IS NULL)");
   }
 
   /** A run about to be requested, status `running`; returns its id. */
@@ -135,14 +138,14 @@ export class RemediationStore {
       where.push("(host_id = ? OR agent_id = ?)");
       args.push(o.hostId, o.hostId);
     }
+    // One of four texts, prepared once each (shared/sqlite/statement-cache.ts says why).
     const sql = `SELECT ${COLUMNS} FROM remediation_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
-    return (this.#db.prepare(sql).all(...args, o.limit) as Row[]).map(entryOf);
+    return (cachedStatement(this.#db, sql).all(...args, o.limit) as Row[]).map(entryOf);
   }
 
   /** Deletes rows older than `before` (escalations still open are kept); returns how many. */
   prune(before: number): number {
-    return this.#db.prepare("DELETE FROM remediation_log WHERE at < ? AND NOT (kind = 'gave_up' AND resolved_at IS NULL)").run(before)
-      .changes;
+    return this.#prune.run(before).changes;
   }
 
   #add(kind: RemediationEntry["kind"], f: EntryFields, status: string | null, escalationFingerprint: string | null): number {

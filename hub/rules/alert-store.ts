@@ -1,12 +1,10 @@
-import type Database from "better-sqlite3";
 import { canonicalLabels } from "../../shared/labels.ts";
 import type { AlertSeverity } from "../../shared/protocol/alert.ts";
 import type { Db } from "../../shared/sqlite/open-database.ts";
+import { cachedStatement } from "../../shared/sqlite/statement-cache.ts";
 import type { MuteReason } from "../notify/alert-sink.ts";
 import { type AlertPhase, type AlertState, conditionSince } from "./alert-machine.ts";
 import type { AlertHistoryEntry, AlertPhaseView, AlertView } from "./alerts-api.ts";
-
-type Statement = Database.Statement<unknown[]>;
 
 /** An alert as the engine keeps it: identity, machine state and what was last observed. */
 export interface StoredAlert {
@@ -88,13 +86,8 @@ export class AlertStore {
   readonly #delete;
   readonly #insertHistory;
   readonly #one;
-  /**
-   * The list and history queries, prepared once per shape of filter (at most 16 and 8 texts). Prepared
-   * per request, each statement held native memory V8 does not count until its small wrapper was
-   * collected, which a hub with a small heap seldom does: RSS grew by ~3 KiB per GET /api/v1/alerts and
-   * kept the high-water mark (bench/hub-alerts-memory.ts; test/hub/query/alerts-statements.test.ts).
-   */
-  readonly #byText = new Map<string, Statement>();
+  readonly #pruneHistory;
+  readonly #pruneResolved;
 
   constructor(db: Db) {
     this.db = db;
@@ -117,6 +110,8 @@ export class AlertStore {
          @observed_state, @notification, @muted_by)`,
     );
     this.#one = db.prepare("SELECT * FROM alerts WHERE fingerprint = ?");
+    this.#pruneHistory = db.prepare("DELETE FROM alert_history WHERE at < ?");
+    this.#pruneResolved = db.prepare("DELETE FROM alerts WHERE phase = 'resolved' AND resolved_at < ?");
   }
 
   /** Every stored alert, for the engine at start. */
@@ -191,7 +186,9 @@ export class AlertStore {
       where.push("rule = ?");
       args.push(f.rule);
     }
-    const rows = this.#prepared(
+    // Cached per shape of filter (at most 16 texts; shared/sqlite/statement-cache.ts says why).
+    const rows = cachedStatement(
+      this.db,
       `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY CASE phase WHEN 'firing' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END,
            CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, evaluated_at DESC, fingerprint`,
@@ -220,26 +217,17 @@ export class AlertStore {
       where.push("rule = ?");
       args.push(f.rule);
     }
-    const rows = this.#prepared(
+    const rows = cachedStatement(
+      this.db,
       `SELECT * FROM alert_history ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY at DESC, id DESC LIMIT ?`,
     ).all(...args, f.limit) as HistoryRow[];
     return rows.map(historyFromRow);
   }
 
-  /** The statement for `sql`, prepared on first use; the texts come from a fixed set of filter shapes. */
-  #prepared(sql: string): Statement {
-    let stmt = this.#byText.get(sql);
-    if (stmt === undefined) {
-      stmt = this.db.prepare(sql);
-      this.#byText.set(sql, stmt);
-    }
-    return stmt;
-  }
-
   /** Drops history older than `historyBefore` and resolved alerts resolved before `resolvedBefore`. */
   prune(o: { historyBefore: number; resolvedBefore: number }): { history: number; resolved: number } {
-    const history = this.db.prepare("DELETE FROM alert_history WHERE at < ?").run(o.historyBefore).changes;
-    const resolved = this.db.prepare("DELETE FROM alerts WHERE phase = 'resolved' AND resolved_at < ?").run(o.resolvedBefore).changes;
+    const history = this.#pruneHistory.run(o.historyBefore).changes;
+    const resolved = this.#pruneResolved.run(o.resolvedBefore).changes;
     return { history, resolved };
   }
 }

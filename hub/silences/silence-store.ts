@@ -35,14 +35,13 @@ export class AmbiguousSilenceIdError extends Error {
 
 /** Silences and maintenance windows in the hub's SQLite (table from rules/alerting-migration.ts). Expired ones are kept, for the record. */
 export class SilenceStore {
-  readonly #db: Db;
   readonly #insert;
   readonly #active;
   readonly #byPrefix;
   readonly #expire;
+  readonly #all;
 
   constructor(db: Db) {
-    this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO silences (id, kind, matchers, starts_at, ends_at, comment, created_by, created_at)
        VALUES (@id, @kind, @matchers, @startsAt, @endsAt, @comment, @createdBy, @createdAt)`,
@@ -53,6 +52,7 @@ export class SilenceStore {
     // Ids are UUIDs (hex and '-') and prefixes are checked to be the same, so LIKE sees no wildcard.
     this.#byPrefix = db.prepare("SELECT * FROM silences WHERE id LIKE ? || '%' ORDER BY id LIMIT 5");
     this.#expire = db.prepare("UPDATE silences SET ends_at = ?, expired_at = ? WHERE id = ? AND ends_at > ?");
+    this.#all = db.prepare("SELECT * FROM silences ORDER BY starts_at DESC, id");
   }
 
   create(s: NewSilence, now: number): SilenceView {
@@ -67,7 +67,7 @@ export class SilenceStore {
   }
 
   list(statuses: readonly SilenceStatus[], now: number): SilenceView[] {
-    const rows = this.#db.prepare("SELECT * FROM silences ORDER BY starts_at DESC, id").all() as SilenceRow[];
+    const rows = this.#all.all() as SilenceRow[];
     return rows.map((r) => this.#view(r, now)).filter((s) => statuses.length === 0 || statuses.includes(s.status));
   }
 
