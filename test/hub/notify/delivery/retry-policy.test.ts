@@ -23,8 +23,28 @@ describe("the retry decision", () => {
     expect(at(1, 0.5)).toEqual({ kind: "retry", atMs: 10_750, delayMs: 750, reason: "Slack answered 503" });
   });
 
-  it("waits what Retry-After says instead of the backoff", () => {
+  it("waits at least what Retry-After says", () => {
     expect(nextStep({ ...retryable, retryAfterMs: 30_000 }, 1, policy, 0, () => 0)).toMatchObject({ kind: "retry", delayMs: 30_000 });
+  });
+
+  it("still backs off when the receiver keeps asking for a short Retry-After, so a rate limit does not use up the attempts", () => {
+    const limited: SendResult = { kind: "retryable", reason: "Slack answered 429: rate_limited", retryAfterMs: 1000 };
+    expect([1, 2, 3, 4].map((n) => nextStep(limited, n, { ...policy, maxAttempts: 10 }, 0, () => 0))).toMatchObject([
+      { delayMs: 1000 },
+      { delayMs: 1000 },
+      { delayMs: 2000 },
+      { delayMs: 4000 },
+    ]);
+    // The hub's defaults (16 attempts, 15 s doubling to 4 h): a message answered 429 with Retry-After: 1 every
+    // time is still being retried after more than 10 hours.
+    const defaults = { maxAttempts: 16, initialMs: 15_000, maxMs: 4 * 3_600_000 };
+    let waited = 0;
+    for (let attempts = 1; ; attempts++) {
+      const step = nextStep(limited, attempts, defaults, waited, () => 0);
+      if (step.kind !== "retry") break;
+      waited += step.delayMs;
+    }
+    expect(waited).toBeGreaterThan(10 * 3_600_000);
   });
 
   it("gives up after maxAttempts, saying how many and why", () => {
