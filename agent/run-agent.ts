@@ -6,6 +6,7 @@ import { parseEntryArgs } from "../shared/cli/entry-args.ts";
 import { ConfigError } from "../shared/config/config-error.ts";
 import { listen } from "./http/listen.ts";
 import { createLogger } from "../shared/log/logger.ts";
+import { startTracing } from "../shared/telemetry/start-tracing.ts";
 import { vigilVersion } from "../shared/runtime.ts";
 import { tokenAtStart } from "./auth/agent-token.ts";
 import { AgentCredentials } from "./auth/credentials.ts";
@@ -17,6 +18,7 @@ import type { Observations } from "./collectors/collector.ts";
 import { CollectorScheduler } from "./collectors/scheduler.ts";
 import { loadAgentConfigInChild } from "./config/load-in-child.ts";
 import { resolveIdentity } from "./identity.ts";
+import { AgentSelfMetrics } from "./metrics/self-metrics.ts";
 import { createAgentApp } from "./server.ts";
 import { AgentStore } from "./store/agent-store.ts";
 import { RetentionLoop } from "./store/retention-loop.ts";
@@ -88,6 +90,15 @@ async function start(): Promise<void> {
     );
   }
   const credentials = new AgentCredentials(token, mustEnroll);
+  // Off (and nothing of OpenTelemetry or gRPC loaded) without telemetry.endpoint; the agent's id is its service.instance.id.
+  const tracing = await startTracing({
+    config: config.telemetry,
+    program: "vigil-agent",
+    version,
+    instanceId: host.agentId,
+    hostName: hostname(),
+    logger,
+  });
 
   const collectors = createCollectors(config, logger);
   const stateChanges = new StateChangeWatch();
@@ -97,7 +108,9 @@ async function start(): Promise<void> {
     // A changed state (unit failed, pool degraded) goes to the hub now, not at the end of the push interval.
     if (stateChanges.changed(obs.states)) nudgePush?.();
   };
-  const scheduler = new CollectorScheduler({ collectors, sink, logger });
+  // The agent's own metrics (docs/metrics.md), counting from the first cycle.
+  const selfMetrics = new AgentSelfMetrics();
+  const scheduler = new CollectorScheduler({ collectors, sink, logger, onCycle: (r) => selfMetrics.activity.collectorCycle(r) });
   const sealer = new BatchSealer({ store, host, pushIntervalMs: hub.pushInterval, outboxMaxBytes: config.store.outboxMaxBytes, logger });
   const pusher =
     hub.mode === "push"
@@ -115,6 +128,7 @@ async function start(): Promise<void> {
           backoff: { initialMs: hub.retryInitial, maxMs: hub.retryMax },
           drainRatePerSecond: hub.drainRate,
           logger,
+          onAttempt: (r, seconds) => selfMetrics.activity.pushAttempt(r, seconds),
         })
       : undefined;
   nudgePush = pusher === undefined ? undefined : () => pusher.nudge();
@@ -136,6 +150,8 @@ async function start(): Promise<void> {
       credentials,
       loopback,
       outboxMaxBytes: config.store.outboxMaxBytes,
+      selfMetrics,
+      logger,
       staleAfterMs: Math.max(MIN_STALE_AFTER_MS, 3 * Math.max(0, ...collectors.map((c) => c.intervalMs))),
     }),
     config.listen.host,
@@ -154,6 +170,7 @@ async function start(): Promise<void> {
           backoff: { initialMs: hub.retryInitial, maxMs: hub.retryMax },
           requestTimeoutMs: hub.timeout,
           logger,
+          onHandled: (action, listed, status) => selfMetrics.activity.actionHandled(action, listed, status),
         })
       : undefined;
   const enrollment = new AbortController();
@@ -170,6 +187,8 @@ async function start(): Promise<void> {
     sealer.finish();
     await server.close();
     store.close();
+    // Last, so the spans of stopping are sent too; bounded by telemetry.shutdownTimeout.
+    await tracing?.stop();
   };
 
   scheduler.start();

@@ -4,6 +4,8 @@ import { requireToken } from "./auth/require-token.ts";
 import type { CollectorScheduler } from "./collectors/scheduler.ts";
 import { jsonReply, Router } from "./http/router.ts";
 import { registerMetricsRoute } from "./metrics/metrics-route.ts";
+import type { AgentSelfMetrics } from "./metrics/self-metrics.ts";
+import type { Logger } from "../shared/log/logger.ts";
 import type { AgentStore } from "./store/agent-store.ts";
 import { registerPullRoutes } from "./transport/pull-routes.ts";
 import type { Pusher } from "./transport/pusher.ts";
@@ -24,6 +26,10 @@ export interface AgentAppOptions {
   outboxMaxBytes: number;
   /** Series older than this are left out of /metrics and the snapshot. */
   staleAfterMs: number;
+  /** The agent's self-metrics for /metrics (fed by the scheduler, pusher and actions); a fresh set when not given. */
+  selfMetrics?: AgentSelfMetrics;
+  /** For what the pull routes must tell (a pulling hub that made the outbox renumber its batches). */
+  logger?: Logger;
   now?: () => number;
 }
 
@@ -58,6 +64,7 @@ export function createAgentApp(o: AgentAppOptions): Router {
   registerMetricsRoute(app, {
     store: o.store,
     staleAfterMs: o.staleAfterMs,
+    selfMetrics: o.selfMetrics,
     agentState: () => ({
       agentId: o.host.agentId,
       version: o.version,
@@ -77,6 +84,7 @@ export function createAgentApp(o: AgentAppOptions): Router {
     pullMode: o.mode === "pull",
     staleAfterMs: o.staleAfterMs,
     counters,
+    logger: o.logger,
     now,
   });
   return app;

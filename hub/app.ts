@@ -61,13 +61,15 @@ export function createHubApp(o: HubAppOptions): Hono {
   });
 
   app.use("/api/v1/ingest", ingestObserver(services.metrics), agentAuth(services.credentials));
-  registerIngestRoute(app, {
+  const commits = registerIngestRoute(app, {
     store: o.store,
     limits: o.config.ingest,
     commit: { intervalMs: o.config.storage.commitInterval, maxQueuedSamples: o.config.storage.maxQueuedSamples },
     logger: o.logger,
     now,
+    onCommit: (stats) => services.metrics.ingest.committed(stats),
   });
+  services.metrics.ingest.watchQueue(() => commits.pending.samples);
   registerSeriesRoutes(app, { store: o.store, now });
   const { registry, tokens, credentials, metrics } = services;
   registerEnrollRoute(app, { enrollmentTokens: o.config.auth.enrollmentTokens, credentials, tokens, logger: o.logger, now });

@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { exitOnStartupFailure, stopOnSignals } from "../shared/cli/daemon.ts";
 import { notifyReady } from "../shared/systemd/notify-ready.ts";
 import { parseEntryArgs } from "../shared/cli/entry-args.ts";
 import { listen } from "../shared/http/serve.ts";
 import { createLogger } from "../shared/log/logger.ts";
+import { startTracing } from "../shared/telemetry/start-tracing.ts";
 import { vigilVersion } from "../shared/runtime.ts";
 import { createHubApp } from "./app.ts";
 import { loadHubConfig } from "./config/load.ts";
@@ -49,6 +52,15 @@ async function start(): Promise<void> {
   const { config, file } = loadHubConfig({ configFile: args.configFile, env: process.env });
   const logger = createLogger({ component: "hub", level: config.log.level });
   const version = vigilVersion();
+  // Before anything that makes spans; off (and nothing of OpenTelemetry loaded) without telemetry.endpoint.
+  const tracing = await startTracing({
+    config: config.telemetry,
+    program: "vigil-hub",
+    version,
+    instanceId: randomUUID(),
+    hostName: hostname(),
+    logger,
+  });
   const dbFile = join(config.dataDir, "hub.sqlite");
   const store = new HubStore(dbFile, storageOptionsFrom(config.storage, config.dedupWindow));
 
@@ -58,6 +70,8 @@ async function start(): Promise<void> {
     configSource: file ?? "(defaults)",
     logger: logger.child({ component: "notify" }),
     muter: new SilenceMuter(store.db),
+    // Attempts start with notify.start(), after `services` below exists.
+    onAttempt: (row, step) => services.metrics.alerting.notificationAttempt(row.channel, step.kind),
   });
   let pull: ReturnType<typeof startPullMode> | undefined;
   const services = createRegistryServices({
@@ -91,7 +105,9 @@ async function start(): Promise<void> {
     muter: new SilenceMuter(store.db),
     logger,
     hook: remediation.service,
+    onEvaluated: (trigger, seconds) => services.metrics.alerting.ruleEvaluated(trigger, seconds),
   });
+  services.metrics.alerting.watchAlerts(() => rules.engine.alerts.values());
   remediation.service.start(rules.engine.alerts);
   store.onBatchStored(rules.onBatchStored);
   const app = createHubApp({ store, config, logger, version, services, notify, actions, failover });
@@ -147,6 +163,8 @@ async function start(): Promise<void> {
     await server.close();
     await notify.stop();
     store.close();
+    // Last, so the spans of stopping are sent too; bounded by telemetry.shutdownTimeout.
+    await tracing?.stop();
   });
   // Type=notify units wait for this (a no-op outside systemd): NOTIFY_SOCKET is systemd's protocol, not configuration.
   await notifyReady({ env: process.env, logger, status: `listening on ${server.url}` });

@@ -1,4 +1,5 @@
 import { type EnvOverride, loadConfig } from "../../shared/config/load-config.ts";
+import { TELEMETRY_ENV_OVERRIDES } from "../../shared/telemetry/config.ts";
 import { agentConfigSchema } from "./schema.ts";
 import type { AgentConfig } from "./types.ts";
 
@@ -14,6 +15,7 @@ export const AGENT_ENV_OVERRIDES: EnvOverride[] = [
   { name: "VIGIL_PUSH_INTERVAL", path: ["hub", "pushInterval"], type: "string" },
   { name: "VIGIL_COLLECT_INTERVAL", path: ["collectors", "system", "interval"], type: "string" },
   { name: "VIGIL_LOG_LEVEL", path: ["log", "level"], type: "string" },
+  ...TELEMETRY_ENV_OVERRIDES,
 ];
 
 /** Loads the agent config: `--config`, else $VIGIL_AGENT_CONFIG, else defaults only. */

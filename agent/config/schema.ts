@@ -8,6 +8,7 @@ import { probesCollectorSchema } from "../collectors/probes/config.ts";
 import { unitsCollectorSchema } from "../collectors/units/config.ts";
 import { zfsCollectorSchema } from "../collectors/zfs/config.ts";
 import { actionsConfigSchema } from "../actions/config.ts";
+import { telemetryConfigSchema } from "../../shared/telemetry/config.ts";
 
 export const DEFAULT_AGENT_LISTEN = "127.0.0.1:9471";
 export const DEFAULT_HUB_URL = "http://127.0.0.1:9470";
@@ -85,6 +86,8 @@ export const agentConfigSchema = z.strictObject({
   /** Whitelisted actions the hub may ask for (docs/actions.md). */
   actions: actionsConfigSchema.prefault({}),
   log: z.strictObject({ level: logLevel.default("info") }).prefault({}),
+  /** OpenTelemetry traces over OTLP/gRPC; off without an endpoint (docs/telemetry.md). */
+  telemetry: telemetryConfigSchema,
 });
 
 export type AgentConfigInput = z.input<typeof agentConfigSchema>;

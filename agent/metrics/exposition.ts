@@ -1,11 +1,9 @@
 /**
- * Prometheus text exposition format 0.0.4, written by hand rather than with prom-client. prom-client
- * wants to own every metric as a long-lived object with fixed label names, while most of what /metrics
- * shows are values already in the store (latest samples, one-hot states) with labels known only when
- * they arrive; and its default process metrics sample the event loop every 10 ms, which cost an idle
- * agent ~11 ms of CPU per second (measured: 109 ms per 10 s against 0.5 ms without), about seven
- * times what a whole collection cycle costs, plus ~2.4 MB of RSS (docs/benchmarks.md). The process
- * metrics are here under prom-client's names instead (process-metrics.ts).
+ * Prometheus text exposition format 0.0.4 for the collected series, written by hand beside
+ * prom-client's text of the self-metrics (self-metrics.ts). prom-client wants to own every metric
+ * as a long-lived object with fixed label names, while these are values already in the store
+ * (latest samples, one-hot states) with labels known only when they arrive: copying them into
+ * gauges at every scrape would cost more than writing them.
  */
 
 export type FamilyType = "gauge" | "counter" | "untyped";

@@ -1,61 +1,37 @@
-import { readdirSync, readFileSync } from "node:fs";
-import type { MetricFamily } from "./exposition.ts";
-import { parseMaxOpenFiles, parseProcStatus } from "./parse-proc-self.ts";
-
-const [major, minor, patch] = process.versions.node.split(".").map(Number);
-const START_TIME_SECONDS = Math.round(Date.now() / 1000 - process.uptime());
+import { Counter, type Registry, registerDefaultMetric, setTotal } from "./prom-client-lib.ts";
 
 /**
- * The process metrics prom-client's collectDefaultMetrics() exposes, under the same names, so
- * dashboards made for any Node exporter work; read on demand at each scrape instead of sampled on
- * timers (see exposition.ts for why not prom-client itself). Readings that cannot be had are left out.
+ * The process metrics of prom-client's collectDefaultMetrics(), under the same names so dashboards
+ * made for any Node exporter work, but only those read on demand at each scrape: start time, memory
+ * (/proc/self/status), file descriptors, the V8 heap, the Node version. Left out are the ones that
+ * sample on timers (event-loop lag every 10 ms, GC observers), which cost an idle agent ~11 ms of
+ * CPU per second (docs/benchmarks.md). The CPU counters are written here: prom-client's own module
+ * loads @opentelemetry/api for exemplars, and counts only from the moment it is registered.
  */
-export function processFamilies(): MetricFamily[] {
-  const cpu = process.cpuUsage();
-  const mem = process.memoryUsage();
-  const status = parseProcStatus(readOr("/proc/self/status"));
-  const maxFds = parseMaxOpenFiles(readOr("/proc/self/limits"));
-  const openFds = countOr("/proc/self/fd");
-  const g = (name: string, help: string, value: number | undefined, type: MetricFamily["type"] = "gauge"): MetricFamily => ({
-    name,
-    help,
-    type,
-    series: value === undefined ? [] : [{ labels: {}, value }],
-  });
-  return [
-    g("process_cpu_user_seconds_total", "Total user CPU time spent in seconds.", cpu.user / 1e6, "counter"),
-    g("process_cpu_system_seconds_total", "Total system CPU time spent in seconds.", cpu.system / 1e6, "counter"),
-    g("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", (cpu.user + cpu.system) / 1e6, "counter"),
-    g("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", START_TIME_SECONDS),
-    g("process_resident_memory_bytes", "Resident memory size in bytes.", status.residentBytes ?? mem.rss),
-    g("process_virtual_memory_bytes", "Virtual memory size in bytes.", status.virtualBytes),
-    g("process_heap_bytes", "Process heap size in bytes.", status.heapBytes),
-    g("process_open_fds", "Number of open file descriptors.", openFds),
-    g("process_max_fds", "Maximum number of open file descriptors.", maxFds),
-    g("nodejs_heap_size_total_bytes", "Process heap size from Node.js in bytes.", mem.heapTotal),
-    g("nodejs_heap_size_used_bytes", "Process heap size used from Node.js in bytes.", mem.heapUsed),
-    g("nodejs_external_memory_bytes", "Node.js external memory size in bytes.", mem.external),
-    {
-      name: "nodejs_version_info",
-      help: "Node.js version info.",
-      type: "gauge",
-      series: [{ labels: { version: process.version, major: String(major), minor: String(minor), patch: String(patch) }, value: 1 }],
+export function registerProcessMetrics(registry: Registry): void {
+  for (const name of [
+    "processStartTime",
+    "osMemoryHeap",
+    "processOpenFileDescriptors",
+    "processMaxFileDescriptors",
+    "heapSizeAndUsed",
+    "version",
+  ] as const) {
+    registerDefaultMetric(name, registry);
+  }
+  const registers = [registry];
+  // The first one registered reads all three: the registry asks each metric in registration order.
+  new Counter({
+    name: "process_cpu_user_seconds_total",
+    help: "Total user CPU time spent in seconds.",
+    registers,
+    collect() {
+      const cpu = process.cpuUsage();
+      setTotal(this, cpu.user / 1e6);
+      setTotal(system, cpu.system / 1e6);
+      setTotal(total, (cpu.user + cpu.system) / 1e6);
     },
-  ];
-}
-
-function readOr(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-function countOr(dir: string): number | undefined {
-  try {
-    return readdirSync(dir).length;
-  } catch {
-    return undefined;
-  }
+  });
+  const system = new Counter({ name: "process_cpu_system_seconds_total", help: "Total system CPU time spent in seconds.", registers });
+  const total = new Counter({ name: "process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.", registers });
 }

@@ -2,9 +2,8 @@ import { AGENT_CATALOG } from "../../shared/metrics/agent.ts";
 import type { SeriesSpec } from "../../shared/metrics/catalog.ts";
 import { SERIES_BY_NAME, STATES_BY_NAME } from "../../shared/metrics/index.ts";
 import type { AgentStore } from "../store/agent-store.ts";
-import { type AgentState, agentFamilies } from "./agent-families.ts";
 import { renderExposition } from "./exposition.ts";
-import { processFamilies } from "./process-metrics.ts";
+import type { AgentSelfMetrics } from "./self-metrics.ts";
 import { type Catalog, sampleFamilies, stateFamilies } from "./store-families.ts";
 
 let catalog: Catalog | undefined;
@@ -22,16 +21,15 @@ function metricCatalog(): Catalog {
 }
 
 /**
- * The whole /metrics page: the agent's own series, the latest sample of every series still
- * reporting (newer than `staleAfterMs`), every current state one-hot, and the process metrics.
+ * The whole /metrics page: the agent's self-metrics (prom-client), then the latest sample of every
+ * series still reporting (newer than `staleAfterMs`) and every current state one-hot. A collected
+ * series named like a self-metric is left out rather than written as a second family.
  */
-export function renderMetrics(store: AgentStore, agent: AgentState, staleAfterMs: number): string {
-  const since = agent.now - staleAfterMs;
+export async function renderMetrics(self: AgentSelfMetrics, store: AgentStore, now: number, staleAfterMs: number): Promise<string> {
+  const own = await self.registry.metrics();
+  const since = now - staleAfterMs;
   const c = metricCatalog();
-  return renderExposition([
-    ...agentFamilies(agent),
-    ...sampleFamilies(store.latest.samples(since), c),
-    ...stateFamilies(store.latest.states(since), c),
-    ...processFamilies(),
-  ]);
+  const reserved = self.familyNames();
+  const collected = [...sampleFamilies(store.latest.samples(since), c), ...stateFamilies(store.latest.states(since), c)];
+  return own + renderExposition(collected.filter((f) => !reserved.has(f.name)));
 }

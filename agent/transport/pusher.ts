@@ -20,6 +20,8 @@ export interface PusherOptions {
   firstPushDelayMs?: number;
   now?: () => number;
   send?: (target: HubTarget, batch: OutboxBatch) => Promise<BatchSendResult>;
+  /** Told of every attempt with its wall time (the agent's self-metrics). */
+  onAttempt?: (result: BatchSendResult, seconds: number) => void;
 }
 
 export interface PushCounters {
@@ -125,6 +127,7 @@ export class Pusher {
     const { store, logger } = this.#o;
     this.#lastSendAt = performance.now();
     const result = await this.#send(this.#o.target, batch);
+    this.#o.onAttempt?.(result, (performance.now() - this.#lastSendAt) / 1000);
     this.#backingOff = result.kind === "retryable" || (result.kind === "failure" && !result.reject);
     if (result.kind === "success") {
       store.outbox.acknowledge(batch.sequence);

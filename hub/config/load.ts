@@ -1,4 +1,5 @@
 import { type EnvOverride, loadConfig } from "../../shared/config/load-config.ts";
+import { TELEMETRY_ENV_OVERRIDES } from "../../shared/telemetry/config.ts";
 import { hubConfigSchema } from "./schema.ts";
 import type { HubConfig } from "./types.ts";
 
@@ -11,6 +12,7 @@ export const HUB_ENV_OVERRIDES: EnvOverride[] = [
   { name: "VIGIL_ENROLLMENT_TOKENS", path: ["auth", "enrollmentTokens"], type: "list" },
   { name: "VIGIL_ADMIN_TOKENS", path: ["auth", "adminTokens"], type: "list" },
   { name: "VIGIL_LOG_LEVEL", path: ["log", "level"], type: "string" },
+  ...TELEMETRY_ENV_OVERRIDES,
 ];
 
 /** Loads the hub config: `--config`, else $VIGIL_HUB_CONFIG, else defaults only. */

@@ -10,6 +10,7 @@ import { backupConfigSchema } from "../maintenance/backup-config.ts";
 import { mcpConfigSchema } from "../mcp/config.ts";
 import { checkRemediationRefs, remediationSection } from "../remediation/config.ts";
 import { uiConfigSchema } from "../ui/ui-config.ts";
+import { telemetryConfigSchema } from "../../shared/telemetry/config.ts";
 
 export const DEFAULT_HUB_LISTEN = "127.0.0.1:9470";
 
@@ -104,6 +105,8 @@ export const hubConfigSchema = z
     ui: uiConfigSchema.prefault({}),
     /** The MCP server for AI assistants: client tokens, danger actions they may ask for, runbooks (docs/mcp.md). */
     mcp: mcpConfigSchema.prefault({}),
+    /** OpenTelemetry traces over OTLP/gRPC; off without an endpoint (docs/telemetry.md). */
+    telemetry: telemetryConfigSchema,
   })
   .superRefine((cfg, ctx) => {
     const { agentTokens, agents, enrollmentTokens, adminTokens } = cfg.auth;

@@ -2,6 +2,7 @@ import { ApiError } from "../../shared/http/api-error.ts";
 import type { Logger } from "../../shared/log/logger.ts";
 import type { AlertEvent } from "../../shared/protocol/alert.ts";
 import type { Db } from "../../shared/sqlite/open-database.ts";
+import { withSpan } from "../../shared/telemetry/tracer.ts";
 import type { AlertSink } from "../notify/alert-sink.ts";
 import { type GroupStatus, type LeaseAnswer, MAX_PIN_MS } from "./api.ts";
 import { CheckLoop } from "./check-loop.ts";
@@ -29,6 +30,8 @@ export interface FailoverServiceOptions {
   now?: () => number;
   /** The check of a member; default buildMemberCheck. A seam for tests. */
   checkFor?: (group: string, member: MemberConfig) => HealthCheck;
+  /** Told of each switch once it is stored (the hub's metrics). */
+  onSwitch?: (group: string, cause: SwitchDecision["cause"]) => void;
 }
 
 interface Group {
@@ -103,8 +106,17 @@ export class FailoverService {
     this.#loops = [];
   }
 
+  /** One round in its span; a switch it makes is a child span, and the actions that asks for below that. */
+  checkNow(name: string): Promise<GroupRecord> {
+    return withSpan("check failover group", { "vigil.failover.group": name }, async (span) => {
+      const row = await this.#check(name);
+      span.set({ "vigil.failover.active": row.active, "vigil.failover.epoch": row.epoch });
+      return row;
+    });
+  }
+
   /** One round: every member's check at once (bounded by the group's check timeout), then apply. */
-  async checkNow(name: string): Promise<GroupRecord> {
+  async #check(name: string): Promise<GroupRecord> {
     const g = this.#group(name);
     const row = this.#row(name);
     const now = this.#now();
@@ -224,13 +236,22 @@ export class FailoverService {
       row = this.store.setPin(g.name, null);
     }
     const decision = decideActive(g.shape, row, healthOf(g.health), now);
-    if (decision !== undefined) row = this.#switch(g, row, decision, now);
+    if (decision !== undefined) {
+      const from = row;
+      const attributes = { "vigil.failover.group": g.name, "vigil.failover.from": from.active, "vigil.failover.to": decision.to };
+      row = withSpan("switch failover group", { ...attributes, "vigil.failover.cause": decision.cause }, (span) => {
+        const next = this.#switch(g, from, decision, now);
+        span.set({ "vigil.failover.epoch": next.epoch });
+        return next;
+      });
+    }
     this.#watchAvailability(g, row, now);
     return row;
   }
 
   #switch(g: Group, row: GroupRecord, d: SwitchDecision, now: number): GroupRecord {
     const next = this.store.switchTo(g.name, row.epoch, d.to, d.cause, d.reason, now);
+    this.#o.onSwitch?.(g.name, d.cause);
     const from = g.config.members.find((m) => m.name === row.active);
     const to = g.config.members.find((m) => m.name === d.to) as MemberConfig;
     const primary = g.shape.members[0] as string;

@@ -13,7 +13,7 @@ import type { ActionRunner } from "./switch-actions.ts";
 export interface FailoverSetup {
   db: Db;
   config: Pick<HubConfig, "failover" | "auth">;
-  services: Pick<RegistryServices, "registry" | "credentials">;
+  services: Pick<RegistryServices, "registry" | "credentials" | "metrics">;
   latest: LatestReader;
   sink?: AlertSink | undefined;
   actions?: ActionRunner | undefined;
@@ -25,7 +25,7 @@ export interface FailoverSetup {
 
 /** The failover service of the hub's config, with the registry and latest values for freshness checks. Not started. */
 export function createFailover(o: FailoverSetup): FailoverService {
-  return new FailoverService({
+  const failover = new FailoverService({
     db: o.db,
     config: o.config.failover,
     readings: {
@@ -38,7 +38,10 @@ export function createFailover(o: FailoverSetup): FailoverService {
     logger: o.logger.child({ component: "failover" }),
     now: o.now,
     ...(o.checkFor ? { checkFor: o.checkFor } : {}),
+    onSwitch: (group, cause) => o.services.metrics.operations.failoverSwitched(group, cause),
   });
+  o.services.metrics.operations.watchFailover(() => failover.list());
+  return failover;
 }
 
 /** Mounts the failover API and the proxy; builds the service (not started) when not given, as in tests. */

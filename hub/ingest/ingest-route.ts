@@ -4,6 +4,7 @@ import type { Logger } from "../../shared/log/logger.ts";
 import { parseEnvelope, wrap } from "../../shared/protocol/envelope.ts";
 import type { SampleBatch } from "../../shared/protocol/sample-batch.ts";
 import { issuesToText } from "../../shared/validation/issues.ts";
+import { annotateSpan, tracingEnabled, withSpan } from "../../shared/telemetry/tracer.ts";
 import type { HubStore } from "../store/hub-store.ts";
 import { assertMaySendAs } from "./agent-auth.ts";
 import { fastCheckBatchEnvelope } from "./fast-batch-check.ts";
@@ -40,18 +41,41 @@ export function registerIngestRoute(app: Hono, o: IngestRouteOptions): GroupComm
     maxQueuedSamples: o.commit.maxQueuedSamples,
     ...(o.onCommit ? { onCommit: o.onCommit } : {}),
   });
+  // After the auth middleware (app.ts): a span for every authenticated push, whatever its answer; no layer when tracing is off.
+  if (tracingEnabled()) {
+    app.use("/api/v1/ingest", (c, next) =>
+      withSpan("ingest batch", {}, async (span) => {
+        await next();
+        span.set({ "http.response.status_code": c.res.status });
+        if (c.res.status >= 400) span.fail(c.error instanceof ApiError ? c.error.code : String(c.res.status), c.error?.message);
+      }),
+    );
+  }
   app.post("/api/v1/ingest", async (c) => {
     const body = await readJsonBody(c.req.raw, o.limits);
     const batch = fastCheckBatchEnvelope(body) ?? validateWithSchema(body);
+    annotateSpan({
+      "vigil.agent.id": batch.host.agentId,
+      "vigil.batch.sequence": batch.sequence,
+      "vigil.batch.samples": batch.samples.length,
+      "vigil.batch.states": batch.states.length,
+    });
     assertMaySendAs(c, batch.host.agentId);
     let outcome;
     try {
       outcome = await commits.submit(batch, o.now());
     } catch (err) {
-      if (err instanceof GroupCommitBusyError) return busy(c, err);
+      if (err instanceof GroupCommitBusyError) {
+        annotateSpan({ "vigil.ingest.outcome": "busy" });
+        return busy(c, err);
+      }
       o.logger.error("storing a batch failed", { agentId: batch.host.agentId, sequence: batch.sequence, err });
       throw new ApiError(503, "STORE_UNAVAILABLE", "the hub could not store the batch; nothing of it was stored, send it again later");
     }
+    annotateSpan({
+      "vigil.ingest.outcome": outcome.duplicate ? "duplicate" : "stored",
+      "vigil.batch.stored_samples": outcome.storedSamples,
+    });
     if (outcome.duplicate) {
       o.logger.debug("duplicate batch acknowledged", { agentId: batch.host.agentId, sequence: batch.sequence });
     } else {

@@ -1,5 +1,7 @@
 import type { Hono } from "hono";
 import type { HostSummary } from "../../shared/api/hosts.ts";
+import { AGENT_CATALOG } from "../../shared/metrics/agent.ts";
+import type { SeriesSpec } from "../../shared/metrics/catalog.ts";
 import { SERIES_BY_NAME, STATES_BY_NAME } from "../../shared/metrics/index.ts";
 import type { LatestReader } from "../query/latest-reader.ts";
 import { type FederatedHost, type FederationCatalog, federationFamilies } from "./federation.ts";
@@ -20,7 +22,7 @@ export interface MetricsRouteOptions {
  * and `honor_timestamps: true` (its defaults for /federate-style targets; see docs/api.md).
  */
 export function registerMetricsRoute(app: Hono, o: MetricsRouteOptions): void {
-  const catalog = o.catalog ?? { series: SERIES_BY_NAME, states: STATES_BY_NAME };
+  const catalog = o.catalog ?? FEDERATION_CATALOG;
   app.get("/metrics", async (c) => {
     const own = await o.metrics.registry.metrics();
     const hosts: FederatedHost[] = [];
@@ -41,6 +43,15 @@ export function registerMetricsRoute(app: Hono, o: MetricsRouteOptions): void {
 }
 
 const YIELD_EVERY = 50;
+
+/** The collectors' catalogs and the agent's own series that travel with every batch (vigil_collector_*). */
+const FEDERATION_CATALOG: FederationCatalog = {
+  series: new Map<string, SeriesSpec>([
+    ...SERIES_BY_NAME,
+    ...Object.values(AGENT_CATALOG.series as Record<string, SeriesSpec>).map((s) => [s.name, s] as const),
+  ]),
+  states: STATES_BY_NAME,
+};
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

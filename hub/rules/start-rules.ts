@@ -3,6 +3,7 @@ import type { Logger } from "../../shared/log/logger.ts";
 import type { SampleBatch } from "../../shared/protocol/sample-batch.ts";
 import type { Db } from "../../shared/sqlite/open-database.ts";
 import type { AlertSink, Muter } from "../notify/alert-sink.ts";
+import { failSpan, withSpan } from "../../shared/telemetry/tracer.ts";
 import { AlertStore } from "./alert-store.ts";
 import { compileRule } from "./compiled-rule.ts";
 import type { RuleConfig } from "./rule-schema.ts";
@@ -24,6 +25,8 @@ export interface StartRulesOptions {
   tickMs?: number;
   /** Told of each firing and resolved transition before the notifier (automatic remediation). */
   hook?: AlertTransitionHook | undefined;
+  /** Told how long each evaluation took, on a stored batch or on the timer (the hub's metrics). */
+  onEvaluated?: ((trigger: "batch" | "timer", seconds: number) => void) | undefined;
 }
 
 export interface RulesRuntime {
@@ -50,14 +53,21 @@ export function startRules(o: StartRulesOptions): RulesRuntime {
     now(),
   );
   // An evaluation failure must neither fail the ingest request (the batch is stored) nor stop the timer.
-  const guarded = (what: string, fn: () => void) => {
+  const guarded = (what: string, fn: () => void, trigger?: "batch" | "timer") => {
+    const started = performance.now();
     try {
       fn();
+      if (trigger) o.onEvaluated?.(trigger, (performance.now() - started) / 1000);
     } catch (err) {
+      failSpan(err instanceof Error ? err.name : "Error", String(err));
       log.error(`alert evaluation failed (${what})`, { err });
     }
   };
-  const tick = () => guarded("timer", () => engine.tick(now()));
+  // Each round is a trace of its own: one group commit stores many agents' batches, inside whichever
+  // push's request scheduled it, which is no parent of this batch's round.
+  const round = { "vigil.rules.count": rules.length };
+  const timerRound = { ...round, "vigil.rules.trigger": "timer" };
+  const tick = () => withSpan("evaluate rules", timerRound, () => guarded("timer", () => engine.tick(now()), "timer"), { root: true });
   let lastPrune = 0;
   const timer = setInterval(() => {
     tick();
@@ -77,7 +87,13 @@ export function startRules(o: StartRulesOptions): RulesRuntime {
   });
   return {
     engine,
-    onBatchStored: (batch, at) => guarded(`batch from ${batch.host.agentId}`, () => engine.onBatch(batch, at)),
+    onBatchStored: (batch, at) =>
+      withSpan(
+        "evaluate rules",
+        { ...round, "vigil.rules.trigger": "batch", "vigil.agent.id": batch.host.agentId, "vigil.batch.sequence": batch.sequence },
+        () => guarded(`batch from ${batch.host.agentId}`, () => engine.onBatch(batch, at), "batch"),
+        { root: true },
+      ),
     tick,
     stop: () => clearInterval(timer),
   };

@@ -25,6 +25,12 @@ function crypto(): typeof import("node:crypto") {
  * but the signature. Absent optional fields are written as null, so "no reason" and "reason: null"
  * cannot be told apart by the signature, and a field added to the request cannot be dropped in
  * transit without breaking it.
+ *
+ * `traceparent` is the one field left out, on purpose. It only says which trace the agent's span
+ * joins, and tracing must never decide whether an action runs: signed, it would make every agent
+ * older than its hub refuse each traced request (their payload lacks the field), and a hub with
+ * tracing switched on would stop being able to act. Whoever could alter it in transit could at most
+ * file a span under another trace id; and requests travel over the agent's authenticated connection.
  */
 export function signingPayload(request: UnsignedActionRequest): Buffer {
   const signed = {

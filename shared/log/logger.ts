@@ -22,6 +22,17 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
+/**
+ * The ids of the active trace span, set by shared/telemetry when tracing starts (undefined while it is
+ * off, so a log call then costs one comparison more).
+ */
+let traceFields: (() => { trace_id: string; span_id: string } | undefined) | undefined;
+
+/** Makes every line written inside a span carry its `trace_id` and `span_id` (undefined: stop). */
+export function setLogTraceFields(source: typeof traceFields): void {
+  traceFields = source;
+}
+
 /** JSON lines: `{"time","level","component","msg",...fields}`. Secrets are redacted by type and by key. */
 export function createLogger(opts: LoggerOptions, bound: Record<string, unknown> = {}): Logger {
   const min = RANK[opts.level ?? "info"];
@@ -31,7 +42,7 @@ export function createLogger(opts: LoggerOptions, bound: Record<string, unknown>
     if (RANK[level] < min) return;
     const head = { time: now().toISOString(), level, component: opts.component, msg };
     // Fields cannot rewrite when a line was written, its level or its message (a child may refine `component`).
-    const record = { ...head, ...bound, ...fields, time: head.time, level, msg };
+    const record = { ...head, ...traceFields?.(), ...bound, ...fields, time: head.time, level, msg };
     let line: string;
     try {
       line = JSON.stringify(record, redactor);

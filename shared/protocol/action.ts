@@ -23,6 +23,12 @@ export const actionRequest = z.object({
   issuedAt: timestampMs,
   expiresAt: timestampMs,
   dryRun: z.boolean().default(false),
+  /**
+   * The W3C trace context of the hub's span for this request, so the agent's span joins its trace
+   * (docs/telemetry.md). Outside the signature (shared/actions/signing.ts): it decides nothing, and an
+   * agent checks it only for shape; an invalid one starts a new trace, it never refuses a request.
+   */
+  traceparent: z.string().max(256).optional(),
   signature: z.object({
     algorithm: z.enum(["hmac-sha256", "ed25519"]),
     value: z.base64(),

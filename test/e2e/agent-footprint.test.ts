@@ -89,6 +89,9 @@ const undiciIn = (modules: string[]) => modules.filter((m) => m.includes("undici
 const configLoadingIn = (modules: string[]) => modules.filter((m) => /\/node_modules\/yaml\/|\/agent\/config\/(schema|load)\.js$/.test(m));
 /** zod (~2.7 MB of RSS) is for the config child and the hub; the agent's parsers read JSON with agent/collectors/json-fields.ts. */
 const zodIn = (modules: string[]) => modules.filter((m) => m.includes("/node_modules/zod/"));
+/** Tracing is off without telemetry.endpoint, and then nothing of it is loaded (shared/telemetry/start-tracing.ts). */
+const tracingIn = (modules: string[]) =>
+  modules.filter((m) => /\/node_modules\/(@opentelemetry|@grpc)\/|\/shared\/telemetry\/otel-backend\.js$/.test(m));
 
 describe("the running agent's module footprint", () => {
   it("never loads undici (fetch, Hono, an ESM import of node:http), nor TLS while nothing uses https", async () => {
@@ -155,6 +158,15 @@ describe("the running agent's module footprint", () => {
     expect(modules.some((m) => m.endsWith("/agent/run-agent.js"))).toBe(true);
     expect(configLoadingIn(modules)).toEqual([]);
     expect(zodIn(modules)).toEqual([]);
+    expect(modules.some((m) => m.endsWith("/shared/telemetry/start-tracing.js"))).toBe(true);
+    expect(tracingIn(modules)).toEqual([]);
+    // Self-metrics through prom-client's metric files (agent/metrics/prom-client-lib.ts), never its index, which
+    // brings the Pushgateway, the cluster aggregator and the timer-driven default metrics (+12.7 MB); its
+    // heap-space metrics are left out too (node:v8). (cluster and perf_hooks come with node:net and node:http.)
+    expect(modules.some((m) => m.endsWith("/node_modules/prom-client/lib/histogram.js"))).toBe(true);
+    const promClientIndex = /\/node_modules\/prom-client\/(index|lib\/(pushgateway|cluster|defaultMetrics))\.js$/;
+    expect(modules.filter((m) => promClientIndex.test(m))).toEqual([]);
+    expect(modules.filter((m) => /^NativeModule v8$/.test(m))).toEqual([]);
   });
 
   it("never loads zod, with the containers and Ollama parsers running against a fake Docker socket and a fake Ollama", async () => {
@@ -285,6 +297,8 @@ describe("the running agent's module footprint", () => {
     expect(modules.some((m) => m.endsWith("/agent/actions/http-get.js"))).toBe(true);
     expect(undiciIn(modules)).toEqual([]);
     expect(configLoadingIn(modules)).toEqual([]);
+    // Actions carry a traceparent and run inside the facade's withSpan, still without the SDK.
+    expect(tracingIn(modules)).toEqual([]);
   });
 
   it("would see undici if something loaded it (the probe works)", async () => {

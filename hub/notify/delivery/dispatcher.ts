@@ -1,4 +1,5 @@
 import type { Logger } from "../../../shared/log/logger.ts";
+import { annotateSpan, failSpan, withSpan } from "../../../shared/telemetry/tracer.ts";
 import type { Channel } from "../channel.ts";
 import { type OutboxRow, type OutboxStore, toNotification } from "../outbox/outbox-store.ts";
 import { attemptSend } from "./attempt.ts";
@@ -77,7 +78,7 @@ export class Dispatcher {
     }
     for (const row of rows) {
       if (this.#inFlight.has(row.channel)) continue;
-      const delivery = this.#deliver(row)
+      const delivery = this.#tracedDeliver(row)
         .catch((err: unknown) =>
           this.#o.logger.error("notification delivery failed unexpectedly", { id: row.id, channel: row.channel, err }),
         )
@@ -99,6 +100,18 @@ export class Dispatcher {
     this.#timer.unref();
   }
 
+  /** Each attempt is a trace of its own: it may come long after (or a restart after) the alert that queued it. */
+  #tracedDeliver(row: OutboxRow): Promise<void> {
+    const attributes = {
+      "vigil.notify.channel": row.channel,
+      "vigil.notify.route": row.route,
+      "vigil.notify.outbox_id": row.id,
+      "vigil.notify.alerts": row.alertCount,
+      "vigil.notify.attempt": row.attempts + 1,
+    };
+    return withSpan("deliver notification", attributes, () => this.#deliver(row), { root: true });
+  }
+
   async #deliver(row: OutboxRow): Promise<void> {
     const { outbox, logger, policy } = this.#o;
     const channel = this.#o.channels.get(row.channel);
@@ -113,6 +126,8 @@ export class Dispatcher {
     const now = this.#now();
     const attempts = row.attempts + 1;
     const step = nextStep(result, attempts, policy, now, this.#o.random);
+    annotateSpan({ "vigil.notify.outcome": step.kind });
+    if (result.kind !== "success") failSpan(result.kind, result.reason);
     try {
       if (step.kind === "delivered") outbox.markDelivered(row.id, attempts, now);
       else if (step.kind === "dead") outbox.markDead(row.id, attempts, step.reason, now);

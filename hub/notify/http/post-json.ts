@@ -1,4 +1,5 @@
 import { request } from "undici";
+import { annotateSpan } from "../../../shared/telemetry/tracer.ts";
 
 /** Answers are read up to this size: enough for any error text, bounded against a hostile receiver. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -42,6 +43,8 @@ export async function postBody(
     chunks.push(buf);
     size += buf.length;
   }
+  // On the delivery attempt's span (hub/notify/delivery/dispatcher.ts), when tracing is on.
+  annotateSpan({ "http.response.status_code": res.statusCode });
   const ra = res.headers["retry-after"];
   return { status: res.statusCode, retryAfter: Array.isArray(ra) ? ra[0] : ra, text: Buffer.concat(chunks).toString("utf8") };
 }

@@ -1,11 +1,10 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { escapeLabelValue, renderExposition } from "../../agent/metrics/exposition.ts";
-import { parseMaxOpenFiles, parseProcStatus } from "../../agent/metrics/parse-proc-self.ts";
-import { stateLabel } from "../../agent/metrics/store-families.ts";
-import { type PromFamily, parsePromText } from "../support/prom-text.ts";
-import { useTempDirs } from "../support/temp-dir.ts";
-import { agentApp, TOKEN } from "./agent-app-fixture.ts";
+import { escapeLabelValue, renderExposition } from "../../../agent/metrics/exposition.ts";
+import { stateLabel } from "../../../agent/metrics/store-families.ts";
+import { type PromFamily, parsePromText } from "../../support/prom-text.ts";
+import { useTempDirs } from "../../support/temp-dir.ts";
+import { agentApp, TOKEN } from "../agent-app-fixture.ts";
 
 const tempDir = useTempDirs();
 /** Units or a unit-free kind at the end of every name, node_exporter style. */
@@ -25,7 +24,7 @@ describe("/metrics", () => {
     expect(families.size).toBeGreaterThan(20);
     for (const f of families.values()) {
       expect(f.help, f.name).toBeTruthy();
-      expect(["gauge", "counter"], f.name).toContain(f.type);
+      expect(["gauge", "counter", "histogram"], f.name).toContain(f.type);
       expect(f.name, "unit or kind suffix").toMatch(UNIT_SUFFIX);
       if (f.type === "counter") expect(f.name).toMatch(/_total$/);
     }
@@ -94,8 +93,9 @@ describe("/metrics", () => {
     expect(value("vigil_outbox_rejected_batches_total")).toBe(0);
     expect(value("vigil_push_batches_total")).toBe(0);
     expect(value("vigil_outbox_oldest_age_seconds")).toBeGreaterThanOrEqual(0);
-    // Never pushed yet: no age at all rather than a made-up 0.
-    expect(f.has("vigil_push_last_success_age_seconds")).toBe(false);
+    // Never pushed yet: no age at all rather than a made-up 0 (the family is declared, with no sample).
+    expect(f.get("vigil_push_last_success_age_seconds")).toMatchObject({ type: "gauge", samples: [] });
+    expect(f.get("vigil_push_hub_up")).toMatchObject({ type: "gauge", samples: [] });
     expect(f.get("vigil_agent_info")?.samples[0]?.labels).toEqual({ agent_id: "gpu-box", version: "0.1.0", mode: "push" });
     a.store.close();
   });
@@ -156,15 +156,5 @@ describe("the exposition writer", () => {
     expect(text).toBe('# HELP a_bytes line\\nbreak \\\\ here\n# TYPE a_bytes gauge\na_bytes{x="1"} +Inf\na_bytes{x="2"} NaN\n');
     expect(parsePromText(text).get("a_bytes")?.help).toBe("line\nbreak \\ here");
     expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
-  });
-
-  it("reads /proc/self/status and limits as the kernel writes them", () => {
-    const status = "Name:\tnode\nVmPeak:\t 1254336 kB\nVmSize:\t 1189252 kB\nVmData:\t  151296 kB\nVmRSS:\t   70012 kB\nThreads:\t11\n";
-    expect(parseProcStatus(status)).toEqual({ residentBytes: 70012 * 1024, virtualBytes: 1189252 * 1024, heapBytes: 151296 * 1024 });
-    expect(parseProcStatus("Name:\tnode\n")).toEqual({});
-    const limits =
-      "Limit                     Soft Limit           Hard Limit           Units\nMax open files            1048576              1048576              files\n";
-    expect(parseMaxOpenFiles(limits)).toBe(1048576);
-    expect(parseMaxOpenFiles("Max open files            unlimited            unlimited            files\n")).toBeUndefined();
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { FEDERATION_LOOKBACK_MS, renderFederation } from "../../hub/metrics/federation.ts";
-import { HubMetrics } from "../../hub/metrics/hub-metrics.ts";
-import { escapeLabelValue, formatValue } from "../../hub/metrics/exposition.ts";
-import { GPU_CATALOG } from "../../shared/metrics/gpu.ts";
-import { SERIES_BY_NAME, STATES_BY_NAME } from "../../shared/metrics/index.ts";
-import { ZFS_CATALOG } from "../../shared/metrics/zfs.ts";
-import { type PromFamily, parsePromText } from "../support/prom-text.ts";
-import { useTempDirs } from "../support/temp-dir.ts";
-import { makeTestHub, T0 } from "./registry-helpers.ts";
+import { FEDERATION_LOOKBACK_MS, renderFederation } from "../../../hub/metrics/federation.ts";
+import { HubMetrics } from "../../../hub/metrics/hub-metrics.ts";
+import { escapeLabelValue, formatValue } from "../../../hub/metrics/exposition.ts";
+import { GPU_CATALOG } from "../../../shared/metrics/gpu.ts";
+import { SERIES_BY_NAME, STATES_BY_NAME } from "../../../shared/metrics/index.ts";
+import { ZFS_CATALOG } from "../../../shared/metrics/zfs.ts";
+import { type PromFamily, parsePromText } from "../../support/prom-text.ts";
+import { useTempDirs } from "../../support/temp-dir.ts";
+import { makeTestHub, T0 } from "../registry-helpers.ts";
 
 const tempDir = useTempDirs();
 const TS = 1_790_000_000_000;
