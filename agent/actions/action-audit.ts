@@ -25,6 +25,22 @@ export interface AuditOutcome {
   durationMs: number;
 }
 
+/** The audit row of a request as this agent first took it in (after its signature and expiry checks). */
+export interface AcceptedRow {
+  action: string;
+  status: string;
+  argv: string | null;
+  exitCode: number | null;
+  stdout: string | null;
+  stderr: string | null;
+  outputTruncated: number;
+  requestedAt: number;
+  startedAt: number | null;
+  durationMs: number | null;
+  refusalCode: string | null;
+  refusalMessage: string | null;
+}
+
 const EXCERPT_CHARS = 500;
 
 /**
@@ -36,6 +52,7 @@ export class ActionAudit {
   readonly #update;
   readonly #start;
   readonly #refuseAccepted;
+  readonly #firstAccepted;
 
   constructor(db: Db) {
     this.#insert = db.prepare(
@@ -47,6 +64,16 @@ export class ActionAudit {
     this.#start = db.prepare("UPDATE action_audit SET status = 'running', started_at = ? WHERE id = ?");
     this.#refuseAccepted = db.prepare(
       "UPDATE action_audit SET status = 'refused', refusal_code = ?, refusal_message = ?, finished_at = ? WHERE id = ?",
+    );
+    // Rows refused before the signature and expiry checks passed have no issued_at (anyone can send
+    // those, with any id); a refused replay is a later row about a copy, not the request.
+    this.#firstAccepted = db.prepare(
+      `SELECT action, status, argv, exit_code AS exitCode, stdout, stderr, output_truncated AS outputTruncated,
+         requested_at AS requestedAt, started_at AS startedAt, duration_ms AS durationMs,
+         refusal_code AS refusalCode, refusal_message AS refusalMessage
+       FROM action_audit
+       WHERE request_id = ? AND issued_at IS NOT NULL AND (refusal_code IS NULL OR refusal_code != 'REQUEST_REPLAYED')
+       ORDER BY id LIMIT 1`,
     );
     this.#update = db.prepare(
       `UPDATE action_audit SET status = @status, exit_code = @exitCode, stdout = @stdout, stderr = @stderr,
@@ -83,6 +110,11 @@ export class ActionAudit {
   finished(id: number, outcome: AuditOutcome, now: number): void {
     const excerpt = (outcome.stderr.trim() || outcome.stdout.trim()).slice(0, EXCERPT_CHARS);
     this.#update.run({ id, ...outcome, outputTruncated: outcome.outputTruncated ? 1 : 0, finishedAt: now, excerpt });
+  }
+
+  /** The row of `requestId` as it was first taken in, if this agent took it in. */
+  firstAccepted(requestId: string): AcceptedRow | undefined {
+    return this.#firstAccepted.get(requestId) as AcceptedRow | undefined;
   }
 
   #row(

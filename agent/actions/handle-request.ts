@@ -5,6 +5,7 @@ import type { ActionAudit, AuditRequest } from "./action-audit.ts";
 import type { ActionCatalog, PreparedRun } from "./catalog.ts";
 import type { Execution, ExecuteOptions } from "./execute.ts";
 import type { NonceStore } from "./nonce-store.ts";
+import { type Redelivery, redeliveryOf } from "./redelivery.ts";
 import type { Refusal } from "./refusal.ts";
 import type { TargetQueue } from "./target-queue.ts";
 import { rawRequestFields, verifyRequest } from "./verify-request.ts";
@@ -45,15 +46,24 @@ export class ActionHandler {
     this.#now = o.now ?? Date.now;
   }
 
+  /**
+   * A request the hub hands over again (it never got this agent's ack): whether it is new here, or
+   * what became of it (redelivery.ts). Anything that fails the checks is `new`, for handle() to refuse
+   * and audit as usual.
+   */
+  redelivered(envelope: unknown): Redelivery {
+    const verified = this.#verify(envelope, this.#now());
+    // Expiry and skew are checked after the signature and the address: a request refused for those
+    // is authentic, and may have been handled here while it was valid (its result is what the hub lacks).
+    const timely = verified.ok || verified.refusal.code === "REQUEST_EXPIRED" || verified.refusal.code === "AGENT_CLOCK_SKEW";
+    if (!timely) return { kind: "new" };
+    const requestId = verified.ok ? verified.value.requestId : rawRequestFields(envelope).requestId;
+    return redeliveryOf(requestId, this.#o.agentId, { nonces: this.#o.nonces, audit: this.#o.audit });
+  }
+
   async handle(envelope: unknown): Promise<HandledResult> {
     const now = this.#now();
-    const verified = verifyRequest(envelope, {
-      publicKey: this.#o.publicKey,
-      agentId: this.#o.agentId,
-      now,
-      maxClockSkewMs: this.#o.maxClockSkewMs,
-      maxLifetimeMs: this.#o.maxLifetimeMs,
-    });
+    const verified = this.#verify(envelope, now);
     if (!verified.ok) {
       const raw = rawRequestFields(envelope);
       const req: AuditRequest = { ...raw, role: null, confirm: false, dryRun: false, issuedAt: null, expiresAt: null };
@@ -106,6 +116,16 @@ export class ActionHandler {
       startedAt: execution.startedAt,
       durationMs: execution.durationMs,
     };
+  }
+
+  #verify(envelope: unknown, now: number): ReturnType<typeof verifyRequest> {
+    return verifyRequest(envelope, {
+      publicKey: this.#o.publicKey,
+      agentId: this.#o.agentId,
+      now,
+      maxClockSkewMs: this.#o.maxClockSkewMs,
+      maxLifetimeMs: this.#o.maxLifetimeMs,
+    });
   }
 
   async #execute(auditId: number, run: PreparedRun): Promise<Execution> {

@@ -9,11 +9,13 @@ import type { Db } from "../../shared/sqlite/open-database.ts";
 export class NonceStore {
   readonly #claim;
   readonly #prune;
+  readonly #seen;
   readonly #retainMs: number;
 
   constructor(db: Db, retainAfterExpiryMs: number) {
     this.#claim = db.prepare("INSERT INTO action_nonces (request_id, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING");
     this.#prune = db.prepare("DELETE FROM action_nonces WHERE expires_at < ?");
+    this.#seen = db.prepare("SELECT 1 FROM action_nonces WHERE request_id = ?").pluck();
     this.#retainMs = retainAfterExpiryMs;
   }
 
@@ -21,5 +23,10 @@ export class NonceStore {
   claim(requestId: string, expiresAt: number, now: number): boolean {
     this.#prune.run(now - this.#retainMs);
     return this.#claim.run(requestId, expiresAt).changes === 1;
+  }
+
+  /** Whether this request id was claimed (and is still kept), without claiming it. */
+  seen(requestId: string): boolean {
+    return this.#seen.get(requestId) !== undefined;
   }
 }

@@ -22,6 +22,8 @@ export interface StartActionsOptions {
   backoff: BackoffPolicy;
   requestTimeoutMs: number;
   logger: Logger;
+  /** Told of each request handled, with whether its action is in the catalog (the agent's self-metrics). */
+  onHandled?: (action: string, listed: boolean, status: string) => void;
 }
 
 export interface RunningActions {
@@ -54,7 +56,14 @@ export function startActions(o: StartActionsOptions): RunningActions {
     hubUrl: o.hubUrl,
     agentId: o.agentId,
     token: o.token,
-    handler,
+    handler: {
+      handle: async (envelope) => {
+        const result = await handler.handle(envelope);
+        o.onHandled?.(result.action, Object.hasOwn(config.catalog, result.action), result.status);
+        return result;
+      },
+      redelivered: (envelope) => handler.redelivered(envelope),
+    },
     logger,
     backoff: o.backoff,
     requestTimeoutMs: o.requestTimeoutMs,

@@ -29,6 +29,8 @@ interface Row {
   started_at: number | null;
   duration_ms: number | null;
   delivered_at: number | null;
+  confirmed_at: number | null;
+  deliveries: number;
   finished_at: number | null;
   note: string | null;
   envelope: string | null;
@@ -51,21 +53,20 @@ export interface RequestFields {
 
 const COLUMNS = `id, request_id, agent_id, action, params, reason, confirm, dry_run, initiator, role, issued_at, expires_at,
   status, refused_by, refusal_code, refusal_message, argv, exit_code, stdout, stderr, output_truncated, started_at,
-  duration_ms, delivered_at, finished_at, note`;
+  duration_ms, delivered_at, confirmed_at, deliveries, finished_at, note`;
 
 /**
  * The hub's action requests (table action_requests): the queue of signed requests per agent and the
  * audit of everything issued, refused and reported. Each change of state is one statement or one
- * transaction, so a request is delivered at most once even with two polls at the same moment.
+ * transaction, so two polls at the same moment never take one request. Handing requests to polls
+ * and learning they arrived is ActionDelivery's (action-delivery.ts), over the same table.
  */
 export class ActionStore {
   readonly #db: Db;
   readonly #insert;
-  readonly #expire;
-  readonly #oldestQueued;
-  readonly #deliver;
   readonly #byId;
   readonly #latestByRequestId;
+  readonly #firstByRequestId;
   readonly #complete;
 
   constructor(db: Db) {
@@ -76,21 +77,15 @@ export class ActionStore {
        VALUES (@requestId, @agentId, @action, @params, @reason, @confirm, @dryRun, @initiator, @role, @issuedAt,
          @expiresAt, @status, @refusedBy, @refusalCode, @refusalMessage, @note, @envelope, @finishedAt)`,
     );
-    this.#expire = db.prepare(
-      `UPDATE action_requests SET status = 'expired', refused_by = 'hub', refusal_code = 'REQUEST_EXPIRED',
-         refusal_message = 'the agent did not fetch the request before it expired', finished_at = @now, envelope = NULL
-       WHERE status = 'queued' AND expires_at < @now`,
-    );
-    this.#oldestQueued = db.prepare(
-      "SELECT id, envelope FROM action_requests WHERE agent_id = ? AND status = 'queued' ORDER BY id LIMIT 1",
-    );
-    this.#deliver = db.prepare("UPDATE action_requests SET status = 'delivered', delivered_at = ?, envelope = NULL WHERE id = ?");
     this.#byId = db.prepare(`SELECT ${COLUMNS} FROM action_requests WHERE id = ?`);
     this.#latestByRequestId = db.prepare(`SELECT ${COLUMNS} FROM action_requests WHERE request_id = ? ORDER BY id DESC LIMIT 1`);
+    // The row the request was issued with; later rows hold further results (replays) for it.
+    this.#firstByRequestId = db.prepare(`SELECT ${COLUMNS} FROM action_requests WHERE request_id = ? ORDER BY id LIMIT 1`);
     this.#complete = db.prepare(
       `UPDATE action_requests SET status = @status, refused_by = @refusedBy, refusal_code = @refusalCode,
          refusal_message = @refusalMessage, argv = @argv, exit_code = @exitCode, stdout = @stdout, stderr = @stderr,
-         output_truncated = @outputTruncated, started_at = @startedAt, duration_ms = @durationMs, finished_at = @now
+         output_truncated = @outputTruncated, started_at = @startedAt, duration_ms = @durationMs, finished_at = @now,
+         confirmed_at = COALESCE(confirmed_at, CASE WHEN delivered_at IS NULL THEN NULL ELSE @now END), envelope = NULL
        WHERE id = @id`,
     );
   }
@@ -125,30 +120,18 @@ export class ActionStore {
     });
   }
 
-  /** Marks queued requests past their expiry as expired; returns how many. */
-  expireStale(now: number): number {
-    return this.#expire.run({ now }).changes;
-  }
-
-  /** The oldest queued request for `agentId`, marked delivered; undefined when none waits. */
-  takeNext(agentId: string, now: number): { id: number; envelope: unknown } | undefined {
-    return this.#db.transaction(() => {
-      this.#expire.run({ now });
-      const row = this.#oldestQueued.get(agentId) as { id: number; envelope: string } | undefined;
-      if (!row) return undefined;
-      this.#deliver.run(now, row.id);
-      return { id: row.id, envelope: JSON.parse(row.envelope) as unknown };
-    })();
-  }
-
   /**
-   * Records an agent's result. The open row of the request (queued or delivered) is completed; a
-   * result for a request already finished, or unknown to this hub, gets a row of its own, so that a
-   * replay the agent refused is in the hub's audit too. Returns the row id.
+   * Records an agent's result. The open row of the request (queued, delivered, confirmed, or expired
+   * by the hub for want of a confirmation that was lost) is completed; the same result sent again
+   * (the agent re-sending what it had after a redelivery) changes nothing. A result for a request
+   * already finished, or unknown to this hub, gets a row of its own, and so does a replay the agent
+   * refused, even while the request is open: that refusal is about the copy, and must not stand in
+   * for the outcome of the request itself. Returns the row id.
    */
   recordResult(result: ActionResult, now: number): number {
     return this.#db.transaction(() => {
-      const open = this.#latestByRequestId.get(result.requestId) as Row | undefined;
+      const open = this.#firstByRequestId.get(result.requestId) as Row | undefined;
+      if (open && sameOutcome(open, result)) return open.id;
       const outcome = {
         status: result.status,
         refusedBy: result.status === "refused" ? "agent" : null,
@@ -163,7 +146,7 @@ export class ActionStore {
         durationMs: result.durationMs,
         now,
       };
-      if (open && (open.status === "queued" || open.status === "delivered")) {
+      if (open && isOpen(open) && result.refusal?.code !== "REQUEST_REPLAYED") {
         this.#complete.run({ id: open.id, ...outcome });
         return open.id;
       }
@@ -280,7 +263,28 @@ function recordOf(r: Row): ActionRecord {
     startedAt: r.started_at,
     durationMs: r.duration_ms,
     deliveredAt: r.delivered_at,
+    confirmedAt: r.confirmed_at,
+    deliveries: r.deliveries,
     finishedAt: r.finished_at,
     note: r.note,
   };
+}
+
+/** A row still waiting for its agent's result. */
+function isOpen(r: Row): boolean {
+  if (r.status === "queued" || r.status === "delivered" || r.status === "confirmed") return true;
+  // Expired by the hub after it was handed over unconfirmed: the ack was lost, the request was not.
+  return r.status === "expired" && r.refused_by === "hub" && r.delivered_at !== null;
+}
+
+/** The row already holds exactly this result from the agent. */
+function sameOutcome(r: Row, result: ActionResult): boolean {
+  return (
+    r.status === result.status &&
+    r.refused_by !== "hub" &&
+    r.started_at === result.startedAt &&
+    r.duration_ms === result.durationMs &&
+    r.exit_code === result.exitCode &&
+    r.refusal_code === (result.refusal?.code ?? null)
+  );
 }

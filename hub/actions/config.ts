@@ -13,6 +13,12 @@ export const hubActionsConfigSchema = z
     /** How long an agent's long poll is held open when nothing is queued for it. */
     pollTimeout: duration({ min: "1s", max: "2m" }).default(25_000),
     /**
+     * How long a request handed to an agent's poll waits for the agent to confirm it (its next poll's
+     * ack) before it goes back to the queue for the next poll: a poll's answer can be lost in a
+     * half-open connection. Keep it well under requestTtl.
+     */
+    confirmTimeout: duration({ min: "500ms", max: "1m" }).default(5_000),
+    /**
      * People (and tools) who may ask for actions, each with a token and a role: `operator` runs safe
      * and caution actions, `admin` also danger ones. The tokens of auth.adminTokens act as admins named
      * "admin". With no token of either kind, only requests from the hub's own machine are accepted (as "local", admin).

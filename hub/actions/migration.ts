@@ -47,3 +47,21 @@ export const actionRequestsMigration: Omit<Migration, "version"> = {
     `);
   },
 };
+
+/**
+ * Delivery confirmed by the agent (docs/actions.md, delivery). A poll's answer can vanish into a
+ * half-open connection while the hub's write "succeeds", so a request handed to an agent that
+ * confirms deliveries keeps its envelope until the agent's ack (confirmed_at), and goes back to the
+ * queue when none comes in time; deliveries counts the handovers. Rows delivered before this step
+ * went to agents that did not confirm: they count one delivery and are never handed over again.
+ */
+export const actionDeliveryConfirmationMigration: Omit<Migration, "version"> = {
+  description: "action requests: deliveries confirmed by the agent, counted handovers",
+  up(db) {
+    db.exec(`
+      ALTER TABLE action_requests ADD COLUMN confirmed_at INTEGER;
+      ALTER TABLE action_requests ADD COLUMN deliveries INTEGER NOT NULL DEFAULT 0;
+      UPDATE action_requests SET deliveries = 1 WHERE delivered_at IS NOT NULL;
+    `);
+  },
+};

@@ -11,7 +11,7 @@ import { ephemeralSigningKey, loadOrCreateSigningKey, type SigningKey } from "./
 export interface HubActionsSetup {
   db: Db;
   config: Pick<HubConfig, "actions" | "dataDir" | "auth">;
-  services: Pick<RegistryServices, "registry" | "credentials">;
+  services: Pick<RegistryServices, "registry" | "credentials" | "metrics">;
   logger: Logger;
   now: () => number;
 }
@@ -29,10 +29,17 @@ export function createHubActions(o: HubActionsSetup, key?: SigningKey): HubActio
   const hub = new HubActions({
     db: o.db,
     key: loaded,
-    timing: { requestTtl: actions.requestTtl, resultWait: actions.resultWait, pollTimeout: actions.pollTimeout },
+    timing: {
+      requestTtl: actions.requestTtl,
+      resultWait: actions.resultWait,
+      pollTimeout: actions.pollTimeout,
+      confirmTimeout: actions.confirmTimeout,
+    },
     hostKnown: (id) => o.services.registry.get(id, o.now()) !== undefined || o.services.credentials.holdsToken(id),
     logger: o.logger.child({ component: "actions" }),
     now: o.now,
+    onRequest: (outcome) => o.services.metrics.operations.actionRequest(outcome),
+    onResult: (status) => o.services.metrics.operations.actionResult(status),
   });
   if (loaded.created) {
     o.logger.info("created the action signing key; put its public half in each agent's actions.hubPublicKey", {

@@ -9,6 +9,7 @@ import type { AgentCredentials } from "../auth/agent-credentials.ts";
 import { readJsonRequest } from "../auth/json-request.ts";
 import { readCappedJson } from "../http/read-capped-json.ts";
 import { agentAuth, assertMaySendAs } from "../ingest/agent-auth.ts";
+import { MAX_ACKS_PER_POLL } from "./action-delivery.ts";
 import type { HubActions } from "./hub-actions.ts";
 import { authenticateOperator, type OperatorAuthOptions } from "./operator-auth.ts";
 
@@ -19,6 +20,10 @@ export interface ActionRoutesOptions extends OperatorAuthOptions {
 
 /** A result carries at most two captured outputs of up to 1 MiB each (agent/actions/config.ts), plus the argv. */
 const MAX_RESULT_BYTES = 4 * 1024 * 1024;
+
+/** On a poll's answer: 1 for a request's first handover, more when an unconfirmed one is handed over again. */
+export const DELIVERY_ATTEMPT_HEADER = "vigil-delivery-attempt";
+const REQUEST_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const listQuery = z.strictObject({
   agentId: agentIdSchema.optional(),
@@ -32,7 +37,9 @@ const listQuery = z.strictObject({
  * has not answered yet), GET /api/v1/actions reads the audit (?agentId=, ?requestId=, ?limit=).
  * Open: GET /api/v1/actions/public-key, the key agents verify requests with.
  * Agents (their bearer token): GET /api/v1/agent/actions/next?agentId= (long poll: 200 with a signed
- * action_request, or 204), POST /api/v1/agent/actions/:requestId/result (an action_result).
+ * action_request and its handover number in Vigil-Delivery-Attempt, or 204; `delivery=ack` when the
+ * agent acks what it receives, with `ack=<requestId>` for each request received since its last
+ * answered poll), POST /api/v1/agent/actions/:requestId/result (an action_result).
  */
 export function registerActionRoutes(app: Hono, o: ActionRoutesOptions): void {
   app.get("/api/v1/actions/public-key", (c) => c.json({ algorithm: "ed25519", publicKey: o.actions.publicKey } satisfies ActionPublicKey));
@@ -64,8 +71,21 @@ export function registerActionRoutes(app: Hono, o: ActionRoutesOptions): void {
     if (!checked.success)
       throw new ApiError(400, "AGENT_ID_INVALID", "the query must name the polling agent: ?agentId=<id>", { field: "agentId" });
     assertMaySendAs(c, checked.data);
-    const envelope = await o.actions.next(checked.data, c.req.raw.signal);
-    return envelope === undefined ? c.body(null, 204) : c.json(envelope as object);
+    const acks = c.req.queries("ack") ?? [];
+    if (acks.length > MAX_ACKS_PER_POLL || acks.some((a) => !REQUEST_ID.test(a))) {
+      throw new ApiError(400, "ACTION_ACK_INVALID", `ack: expected up to ${MAX_ACKS_PER_POLL} request ids (UUIDs)`, { field: "ack" });
+    }
+    const confirms = c.req.query("delivery") === "ack";
+    const taken = await o.actions.poll(checked.data, c.req.raw.signal, { confirms, acks });
+    if (taken === undefined && o.actions.stopping) {
+      // The agent polls again at once after an empty answer: while the hub stops, that loop would keep its
+      // keep-alive connection busy and server.close() waiting. A 503 makes it back off, and the connection closes.
+      const body = new ApiError(503, "HUB_STOPPING", "the hub is stopping; poll again after Retry-After").toBody();
+      return c.json(body, 503, { "Retry-After": "5", Connection: "close" });
+    }
+    if (taken === undefined) return c.body(null, 204);
+    c.header(DELIVERY_ATTEMPT_HEADER, String(taken.attempt));
+    return c.json(taken.envelope as object);
   });
 
   app.post("/api/v1/agent/actions/:requestId/result", agents, async (c) => {

@@ -44,7 +44,10 @@ function detailOf(r: ActionRecord): string {
       return `refused by ${by}: ${code}${hint}`;
     }
     case "expired":
-      return "expired: the agent did not fetch the request in time (is it running, with actions.catalog and actions.hubPublicKey?)";
+      // The hub's refusal says which: never fetched, or handed over but never confirmed by the agent.
+      return r.refusal
+        ? `expired: ${r.refusal.message}`
+        : "expired: the agent did not fetch the request in time (is it running, with actions.catalog and actions.hubPublicKey?)";
     case "dry_run":
       return "dry run only";
     default:

@@ -3,7 +3,7 @@ import { agentTokensMigration } from "../auth/token-migration.ts";
 import { notificationsMigration } from "../notify/outbox/migration.ts";
 import { alertingMigration } from "../rules/alerting-migration.ts";
 import { storageMigration } from "./storage-migration.ts";
-import { actionRequestsMigration } from "../actions/migration.ts";
+import { actionDeliveryConfirmationMigration, actionRequestsMigration } from "../actions/migration.ts";
 import { failoverMigration } from "../failover/migration.ts";
 import { remediationMigration } from "../remediation/migration.ts";
 import { mcpMigration } from "../mcp/migration.ts";
@@ -74,4 +74,5 @@ export const hubMigrations: readonly Migration[] = [
   { version: 7, ...failoverMigration },
   { version: 8, ...remediationMigration },
   { version: 9, ...mcpMigration },
+  { version: 10, ...actionDeliveryConfirmationMigration },
 ];

@@ -50,14 +50,16 @@ export type RunActionRequest = z.input<typeof runActionRequest>;
 export const actionRecordStatus = z.enum([
   /** Signed and waiting for the agent to fetch it. */
   "queued",
-  /** Fetched by the agent; no result yet. */
+  /** Handed to the agent's long poll; the agent has not confirmed it yet (it may never have arrived). */
   "delivered",
+  /** The agent confirmed it has the request (docs/actions.md, delivery); no result yet. */
+  "confirmed",
   "succeeded",
   "failed",
   "timed_out",
   "dry_run",
   "refused",
-  /** Not fetched by the agent before it expired. */
+  /** Not fetched, or handed over but never confirmed by the agent, before it expired. */
   "expired",
 ]);
 export type ActionRecordStatus = z.infer<typeof actionRecordStatus>;
@@ -87,7 +89,12 @@ export const actionRecord = z.object({
   outputTruncated: z.boolean(),
   startedAt: z.int().nullable(),
   durationMs: z.number().nullable(),
+  /** When a poll last took it (it is handed over again when the agent does not confirm it). */
   deliveredAt: z.int().nullable(),
+  /** When the agent confirmed it has the request (its next poll's ack, or its result). Optional: hubs before confirmation lack it. */
+  confirmedAt: z.int().nullable().optional(),
+  /** How many times a poll took it: more than 1 when a delivery was not confirmed and it was handed over again. */
+  deliveries: z.int().optional(),
   finishedAt: z.int().nullable(),
   /** e.g. "the agent reported a second result for this request (a replay)". */
   note: z.string().nullable(),

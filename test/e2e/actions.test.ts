@@ -21,7 +21,7 @@ const ADMIN = "adm-e2e-token-91";
 const AGENT_TOKEN = "agent-e2e-token-42";
 
 /** The built hub and agent on 127.0.0.1, the agent's catalog running recorder executables (optionally through a relay). */
-async function stack(o: { relay?: boolean } = {}) {
+async function stack(o: { relay?: boolean; confirmTimeout?: string } = {}) {
   const dir = tempDir();
   const bin = join(dir, "bin");
   const [hubPort, agentPort] = [await freePort(), await freePort()];
@@ -36,7 +36,7 @@ auth:
   agents: [{ id: box-a, token: ${AGENT_TOKEN} }]
 actions:
   operators: [{ name: alice, token: ${OPERATOR}, role: operator }]
-`,
+${o.confirmTimeout ? `  confirmTimeout: ${o.confirmTimeout}\n` : ""}`,
   );
   const hub = start("hub/main.js", ["--config", hubYaml], {});
   await waitFor("the hub to be ready", async () => (await getJson(`${hubUrl}/readyz`)).status === 200 || undefined);
@@ -95,7 +95,8 @@ actions:
       timeout: 1s
 `,
   );
-  const agent = start("agent/main.js", ["--config", agentYaml], {});
+  const startAgent = () => start("agent/main.js", ["--config", agentYaml], {});
+  const agent = startAgent();
   await waitFor("the hub to know the agent", async () => {
     const hosts = await getJson<{ hosts: Array<{ id: string }> }>(`${hubUrl}/api/v1/hosts`);
     return hosts.body.hosts.some((h) => h.id === "box-a") || undefined;
@@ -127,7 +128,7 @@ actions:
       db.close();
     }
   };
-  return { dir, hub, agent, hubUrl, relay, run, hubLog, agentAudit, bins: { sudo, zfs, nvidiaSmi, pgctl, hang } };
+  return { dir, hub, agent, startAgent, hubUrl, relay, run, hubLog, agentAudit, bins: { sudo, zfs, nvidiaSmi, pgctl, hang } };
 }
 
 /** Hostile values for each parameter type, each sent through the real hub to the real agent. */
@@ -316,5 +317,77 @@ describe("whitelisted actions, hub and agent as separate processes", () => {
       expect(await p.exited).toBe(0);
       expect(performance.now() - t0).toBeLessThan(8000);
     }
+  });
+});
+
+describe("stopping the hub while the agent polls it", () => {
+  it("stops the hub promptly though the agent's poll loop keeps its keep-alive connection busy", async () => {
+    const s = await stack();
+    // One action through: the agent's poll loop is running and its connection to the hub is alive.
+    expect((await s.run({ action: "zfs-snapshot", params: { dataset: "nvme-fast/models", name: "vigil-stop" } })).record.status).toBe(
+      "succeeded",
+    );
+    const t0 = performance.now();
+    s.hub.child.kill("SIGTERM");
+    expect(await s.hub.exited).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(8000);
+    // The agent was told to back off, not broken: it is still running.
+    expect(s.agent.child.exitCode).toBeNull();
+  });
+});
+
+describe("action delivery confirmed by the agent, hub and agent as separate processes", () => {
+  it("hands a request whose answer was lost on the way to the agent's next poll, where it runs once", async () => {
+    const s = await stack({ relay: true, confirmTimeout: "1s" });
+    const relay = s.relay as ActionRelay;
+    // The hub writes the answer to the agent's poll, and the connection dies before the agent reads it.
+    relay.dropNextAnswer = true;
+    const t0 = performance.now();
+    const r = await s.run({ action: "zfs-snapshot", params: { dataset: "nvme-fast/models", name: "vigil-lost-once" } });
+    const took = performance.now() - t0;
+    expect(relay.dropped).toBe(1);
+    expect(r.status).toBe(200);
+    expect(r.record).toMatchObject({ status: "succeeded", exitCode: 0, deliveries: 2, refusal: null });
+    expect(r.record.confirmedAt).not.toBeNull();
+    console.log(`request answered after a lost delivery in ${took.toFixed(0)} ms (confirmTimeout 1 s)`);
+    expect(took).toBeLessThan(10_000);
+    expect(recordedCalls(s.bins.zfs)).toEqual([["snapshot", "nvme-fast/models@vigil-lost-once"]]);
+    expect(s.agentAudit().map((a) => [a.requestId, a.status, a.code])).toEqual([[r.record.requestId, "succeeded", null]]);
+    expect(await s.hubLog()).toHaveLength(1);
+  });
+
+  it("runs a request once and reports it once when the agent, killed before its ack and result got through, gets it again", async () => {
+    const s = await stack({ relay: true, confirmTimeout: "1s" });
+    const relay = s.relay as ActionRelay;
+    // The poll parked at the hub takes the request; the agent's next poll (its ack) and its result stop at the relay.
+    await waitFor("the agent's poll to be parked at the hub", () => relay.openPolls > 0 || undefined);
+    relay.holdPolls = true;
+    relay.failResults = true;
+    const asked = await s.run({ action: "zfs-snapshot", params: { dataset: "nvme-fast/models", name: "vigil-twice" }, waitMs: 0 });
+    expect(asked.status).toBe(202);
+    const requestId = asked.record.requestId;
+    await waitFor(
+      "the agent to run it",
+      () => s.agentAudit().some((a) => a.requestId === requestId && a.status === "succeeded") || undefined,
+    );
+    expect((await s.hubLog())[0]).toMatchObject({ requestId, status: "delivered", deliveries: 1, confirmedAt: null });
+
+    process.kill(-(s.agent.child.pid as number), "SIGKILL");
+    await s.agent.exited;
+    relay.holdPolls = false;
+    relay.failResults = false;
+    const restarted = s.startAgent();
+
+    // The hub never heard from the agent about it, so it hands it over again; the agent has it, and sends its result.
+    const row = await waitFor("the result at the hub", async () => {
+      const [r] = await s.hubLog();
+      return r?.status === "succeeded" ? r : undefined;
+    });
+    expect(row).toMatchObject({ requestId, deliveries: 2, exitCode: 0, refusal: null, note: null });
+    expect(row.confirmedAt).not.toBeNull();
+    expect(await s.hubLog()).toHaveLength(1);
+    expect(recordedCalls(s.bins.zfs)).toEqual([["snapshot", "nvme-fast/models@vigil-twice"]]);
+    expect(s.agentAudit().map((a) => [a.requestId, a.status, a.code])).toEqual([[requestId, "succeeded", null]]);
+    expect(restarted.output()).toContain("handled before, its result is sent again");
   });
 });

@@ -1,4 +1,4 @@
-import type { ActionRecord } from "../../../shared/actions/api.ts";
+import { type ActionRecord, FINAL_STATUSES } from "../../../shared/actions/api.ts";
 import { formatAge, formatDuration, formatTable, printable } from "../format.ts";
 
 /** An argv as a user would type it, for display only (it never goes through a shell). */
@@ -34,7 +34,7 @@ export function formatActionRecord(r: ActionRecord): string {
   if (r.argv.length > 0) lines.push(`${r.status === "dry_run" ? "would run" : "argv"}: ${formatArgv(r.argv)}`);
   if (r.refusal) lines.push(`${r.refusal.code}: ${r.refusal.message}`);
   if (r.note) lines.push(`note: ${r.note}`);
-  if (r.status === "queued" || r.status === "delivered") {
+  if (!FINAL_STATUSES.has(r.status)) {
     lines.push(`no result yet; see: vigil action log --request ${r.requestId}`);
   }
   for (const [name, text] of [

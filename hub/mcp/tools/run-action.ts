@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { actionParams } from "../../../shared/actions/api.ts";
+import { FINAL_STATUSES, actionParams } from "../../../shared/actions/api.ts";
 import { actionName } from "../../../shared/protocol/primitives.ts";
 import { decideMcpAction } from "../action-policy.ts";
 import { hostArg, runbookUri, truncation, truncationOf } from "./args.ts";
@@ -99,7 +99,7 @@ export const runAction = defineTool({
         requestId: record.requestId,
       });
     }
-    const running = record.status === "queued" || record.status === "delivered";
+    const running = !FINAL_STATUSES.has(record.status);
     const structured = { outcome: running ? ("running" as const) : ("finished" as const), action, runbook, ...truncationOf(notes) };
     const summary = running
       ? `${args.action} on ${args.host} was not finished within ${args.waitSeconds} s (${record.status}); actions_audit with requestId ${record.requestId} shows its result later.${record.note ? ` ${record.note}` : ""}`

@@ -28,6 +28,7 @@ const WARN = new Set([
   "scrub_paused",
   "queued",
   "delivered",
+  "confirmed",
   "dry_run",
   "stale",
   "inuse",

@@ -84,6 +84,18 @@ const HUB_SEEDS: Record<string, string[]> = {
   failover_history: [
     `INSERT INTO failover_history (group_name, epoch, from_member, to_member, at, cause, reason) VALUES ('inference', 1, NULL, 'gpu-box', ${T0}, 'initial', 'first start')`,
   ],
+  action_catalogs: [
+    `INSERT INTO action_catalogs (agent_id, reported_at, received_at, actions)
+     VALUES ('gpu-box', ${T0}, ${T0 + 50}, '[{"name":"restart-unit","risk":"caution","params":{}}]')`,
+  ],
+  mcp_calls: [
+    `INSERT INTO mcp_calls (id, at, client, kind, name, arguments, outcome, request_id, duration_ms)
+     VALUES (1, ${T0}, 'claude', 'tool', 'run_action', '{"host":"gpu-box"}', 'ok', 'r-1', 12.5)`,
+  ],
+  mcp_pending: [
+    `INSERT INTO mcp_pending (id, client, agent_id, action, params, reason, dry_run, created_at, expires_at, status)
+     VALUES ('p-1', 'claude', 'gpu-box', 'restart-postgres', '{}', 'minor upgrade', 0, ${T0}, ${T0 + 600_000}, 'pending')`,
+  ],
 };
 
 describe("hub schema migration from the previous version", () => {

@@ -7,7 +7,9 @@ const NEXT = "/api/v1/agent/actions/next";
  * A man in the middle between an agent and its hub on 127.0.0.1, for the attacks the signature and
  * the nonce store must stop: it relays everything, keeps the last action request the hub delivered,
  * and can answer the agent's next poll with that captured request again (a replay), or hold a
- * delivered request back before handing it on (so it arrives expired).
+ * delivered request back before handing it on (so it arrives expired). It can also lose what an
+ * unreliable network loses: the answer to a poll after the hub wrote it (as into a half-open
+ * connection), the agent's polls (and the acks they carry), its results.
  */
 export class ActionRelay {
   readonly #upstream: URL;
@@ -22,6 +24,14 @@ export class ActionRelay {
   holdNextMs = 0;
   /** Delivered requests passed on so far (replays included). */
   delivered = 0;
+  /** Cut the agent's connection instead of passing on the next request the hub delivers. */
+  dropNextAnswer = false;
+  /** Answers the hub wrote that never reached the agent. */
+  dropped = 0;
+  /** Keep the agent's polls here, never answered and unseen by the hub (nor their acks). */
+  holdPolls = false;
+  /** Answer the agent's results with 503, as a hub that cannot take them. */
+  failResults = false;
 
   private constructor(upstream: string) {
     this.#upstream = new URL(upstream);
@@ -30,6 +40,8 @@ export class ActionRelay {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const path = req.url ?? "/";
+        if (path.startsWith(NEXT) && this.holdPolls) return;
+        if (req.method === "POST" && this.failResults) return void res.writeHead(503).end();
         if (path.startsWith(NEXT) && this.replayNext !== undefined) {
           const body = this.replayNext;
           this.replayNext = undefined;
@@ -46,6 +58,11 @@ export class ActionRelay {
           upRes.on("end", async () => {
             const text = Buffer.concat(body);
             if (path.startsWith(NEXT) && upRes.statusCode === 200) {
+              if (this.dropNextAnswer) {
+                this.dropNextAnswer = false;
+                this.dropped++;
+                return void res.destroy();
+              }
               this.captured = text.toString("utf8");
               if (this.holdNextMs > 0) {
                 const hold = this.holdNextMs;
@@ -79,6 +96,11 @@ export class ActionRelay {
         }
       });
     });
+  }
+
+  /** The agent's polls passed on to the hub and not answered yet. */
+  get openPolls(): number {
+    return this.#pending.size;
   }
 
   /** Answers the agent's poll with `body` now if one is held open, else its next poll. */
