@@ -15,6 +15,8 @@ export interface BundledPackage {
 /** Production dependencies that nothing loads at run time, left out with the reason. */
 export const LEFT_OUT_PACKAGES: Readonly<Record<string, string>> = {
   "node-addon-api": "C++ headers to compile better-sqlite3, which ships compiled",
+  // protobufjs (under the OTLP exporter's @grpc/grpc-js) lists it as a dependency for its own .d.ts files.
+  "@types/node": "TypeScript declarations only: nothing to run",
 };
 
 /**
