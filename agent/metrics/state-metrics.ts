@@ -1,6 +1,6 @@
-import { statSync } from "node:fs";
 import { AGENT_CATALOG } from "../../shared/metrics/agent.ts";
 import type { SeriesSpec } from "../../shared/metrics/catalog.ts";
+import { databaseBytes } from "../../shared/sqlite/database-bytes.ts";
 import type { Db } from "../../shared/sqlite/open-database.ts";
 import type { OutboxStats } from "../store/outbox.ts";
 import type { PushCounters } from "../transport/pusher.ts";
@@ -95,16 +95,4 @@ export function registerStateMetrics(registry: Registry, state: () => AgentState
       this.set(databaseBytes(db).wal);
     },
   });
-}
-
-function databaseBytes(db: Db): { main: number; wal: number } {
-  const pages = db.pragma("page_count", { simple: true }) as number;
-  const size = db.pragma("page_size", { simple: true }) as number;
-  let wal = 0;
-  try {
-    if (!db.memory) wal = statSync(`${db.name}-wal`).size;
-  } catch {
-    // No WAL file at the moment (checkpointed and removed, or never created).
-  }
-  return { main: pages * size, wal };
 }

@@ -1,5 +1,5 @@
-import { statSync } from "node:fs";
 import { Gauge, type Registry } from "prom-client";
+import { databaseBytes } from "../../shared/sqlite/database-bytes.ts";
 import type { Db } from "../../shared/sqlite/open-database.ts";
 
 /** The hub database's size on disk, read at each scrape. */
@@ -22,16 +22,4 @@ export function registerDatabaseMetrics(registry: Registry, db: Db): void {
       this.set(databaseBytes(db).wal);
     },
   });
-}
-
-function databaseBytes(db: Db): { main: number; wal: number } {
-  const pages = db.pragma("page_count", { simple: true }) as number;
-  const size = db.pragma("page_size", { simple: true }) as number;
-  let wal = 0;
-  try {
-    if (!db.memory) wal = statSync(`${db.name}-wal`).size;
-  } catch {
-    // No WAL file at the moment (checkpointed and removed, or never created).
-  }
-  return { main: pages * size, wal };
 }
