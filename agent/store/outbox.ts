@@ -66,6 +66,15 @@ const COLUMNS = `sequence, boot_id AS bootId, sealed_at AS sealedAt, sample_coun
  * a batch leaves the outbox when the hub acknowledges it (push) or asks past it (pull), or, oldest
  * first, when the outbox passes its bound, which is counted and reported.
  */
+/** What Outbox.acknowledgeUpTo did when a pulling hub asked past every sequence of this database. */
+export interface OutboxRenumbering {
+  batches: number;
+  oldRange: [number, number] | null;
+  newRange: [number, number] | null;
+  previousNext: number;
+  next: number;
+}
+
 export class Outbox {
   readonly #db: Db;
   readonly #meta: MetaTable;
@@ -201,12 +210,23 @@ export class Outbox {
    * agent (this one was made again while the clock was behind the old one's start, or restored from a
    * backup): none of the batches here was served to it, and deleting up to its number would forget
    * them unsent. They are renumbered after it instead, so this request serves them and the next seals
-   * follow on.
+   * follow on. `onRenumbered` is told of that, with the old and new ranges, for the caller to report.
    */
-  acknowledgeUpTo(sequence: number): number {
+  acknowledgeUpTo(sequence: number, onRenumbered?: (r: OutboxRenumbering) => void): number {
     return this.#db.transaction(() => {
-      if (sequence < this.nextSequence()) return this.#deleteUpTo.run(sequence).changes;
-      this.#meta.set("next_sequence", String(renumberOutbox(this.#db, sequence + 1)));
+      const previousNext = this.nextSequence();
+      if (sequence < previousNext) return this.#deleteUpTo.run(sequence).changes;
+      const oldFirst = this.oldest()?.sequence;
+      const oldLast = this.newest()?.sequence;
+      const next = renumberOutbox(this.#db, sequence + 1);
+      this.#meta.set("next_sequence", String(next));
+      onRenumbered?.({
+        batches: next - sequence - 1,
+        oldRange: oldFirst === undefined || oldLast === undefined ? null : [oldFirst, oldLast],
+        newRange: next - sequence - 1 === 0 ? null : [sequence + 1, next - 1],
+        previousNext,
+        next,
+      });
       return 0;
     })();
   }

@@ -84,27 +84,22 @@ export function registerPullRoutes(app: Router, o: PullRoutesOptions): void {
 /**
  * Acknowledges up to `after`. When the hub is past every sequence this database issued (it remembers an
  * earlier database of this agent), Outbox.acknowledgeUpTo renumbers the waiting batches after `after`
- * instead of deleting them unsent; that moves the next sequence, which an acknowledgement never does, and
- * is said once, with both ranges, as it means this agent's database was made again or restored. The
- * next request is then below the next sequence, so it is said once per such event, not per request.
+ * instead of deleting them unsent; that is said once, with both ranges, as it means this agent's
+ * database was made again or restored. The next request is then below the next sequence, so it is
+ * said once per such event, not per request.
  */
 function acknowledge(o: PullRoutesOptions, after: number): void {
-  const outbox = o.store.outbox;
-  const nextBefore = outbox.nextSequence();
-  // The old range is read only when a renumbering is coming, not on every request.
-  const old = after >= nextBefore ? { first: outbox.oldest()?.sequence, last: outbox.newest()?.sequence } : undefined;
-  outbox.acknowledgeUpTo(after);
-  const next = outbox.nextSequence();
-  if (next === nextBefore) return;
-  const batches = next - after - 1;
-  o.logger?.warn("a pulling hub asked past every batch this database numbered: the waiting batches were renumbered after it", {
-    hubAfter: after,
-    batches,
-    oldRange: old?.first === undefined ? null : `${old.first}..${old.last}`,
-    newRange: batches === 0 ? null : `${after + 1}..${next - 1}`,
-    previousNextSequence: nextBefore,
-    nextSequence: next,
-  });
+  const range = (r: [number, number] | null) => (r === null ? null : `${r[0]}..${r[1]}`);
+  o.store.outbox.acknowledgeUpTo(after, (r) =>
+    o.logger?.warn("a pulling hub asked past every batch this database numbered: the waiting batches were renumbered after it", {
+      hubAfter: after,
+      batches: r.batches,
+      oldRange: range(r.oldRange),
+      newRange: range(r.newRange),
+      previousNextSequence: r.previousNext,
+      nextSequence: r.next,
+    }),
+  );
 }
 
 /** The value of an optional whole-number query parameter; null when present but not one, or below `min`. */
